@@ -1,0 +1,62 @@
+# Two commands on a fresh machine with Python >= 3.11 and make:
+#   make run    install into .venv, migrate, load the bundled chronology, serve on 127.0.0.1:8000
+#   make test   install into .venv and run the whole suite (DATABASE_URL picks the database)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP_VERSION := 26.3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help run test install install-test serve-check constraints lint clean
+
+help:
+	@echo "make run    install, migrate, load the bundled chronology, serve on http://$(HOST):$(PORT)"
+	@echo "make test   install and run the whole test suite (set DATABASE_URL for PostgreSQL)"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed; found " + sys.version.split()[0] + ". Set PYTHON=/path/to/python3.11.")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==$(PIP_VERSION)
+
+# Each dependency group is installed once, and again whenever the pins change.
+$(VENV)/.installed-run: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt --group run
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-run
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt --group test
+	@touch $@
+
+install: $(VENV)/.installed-run
+install-test: $(VENV)/.installed-test
+
+run: export DJANGO_DEBUG ?= 1
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	@echo
+	@echo "  The chronology:  http://$(HOST):$(PORT)/"
+	@echo "  Curators' admin: http://$(HOST):$(PORT)/admin/"
+	@echo "  JSON API:        http://$(HOST):$(PORT)/api/v1/  (docs: http://$(HOST):$(PORT)/api/v1/docs)"
+	@echo "  Create a login:  $(BIN)/python manage.py createsuperuser"
+	@echo "                   (then add curators in the admin, in the Curators group)"
+	@echo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Regenerate constraints.txt after changing a pin in pyproject.toml.
+constraints:
+	rm -rf $(VENV)/constraints-venv
+	$(PYTHON) -m venv $(VENV)/constraints-venv
+	$(VENV)/constraints-venv/bin/python -m pip install --quiet pip==$(PIP_VERSION)
+	$(VENV)/constraints-venv/bin/python -m pip install --quiet --group test
+	{ echo "# Exact versions of everything the dependency groups in pyproject.toml install, transitive"; \
+	  echo "# dependencies included. Regenerate with: make constraints"; \
+	  $(VENV)/constraints-venv/bin/python -m pip freeze; } > constraints.txt
+	rm -rf $(VENV)/constraints-venv
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,395 @@
+"""The curators' admin: enter and correct the record quickly, without being able to break it.
+
+Rules a curator can trip over come back as form errors: a published event or statement without
+a citation, a disputed event without a note, an end before a start, a quote its excerpt does not
+contain. Curators (the "Curators" group, see migration 0002) can add, change and view; they
+cannot delete anything or manage users.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from .forms import PartialDateFormField, PartialDateFormMixin
+from .models import (
+    Actor,
+    Category,
+    Citation,
+    Event,
+    EventActor,
+    SourceArticle,
+    Statement,
+    Status,
+)
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget puts the submitted id straight into a query when it
+    re-renders a form with errors, so a malformed id ("1; DROP…") raised a 500 instead of
+    showing "Select a valid choice". Values the key field cannot hold are dropped first."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        key_field = remote.model._meta.get_field(remote.field_name)
+        valid = []
+        for item in value:
+            try:
+                key_field.run_validators(key_field.to_python(item))  # type and range
+            except ValidationError:
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class SafeAutocompleteMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _short(text, length=80):
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+class CitationRequiredFormSet(BaseInlineFormSet):
+    """Refuses to leave a published event or statement without a citation."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or self.instance.status != Status.PUBLISHED:
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
+        ]
+        if not kept:
+            what = self.instance._meta.verbose_name
+            raise ValidationError(
+                f"A published {what} needs at least one citation: add the source and the "
+                "excerpt that supports it, or save it as a draft.",
+                code="citation_required",
+            )
+
+
+class CitationInline(SafeAutocompleteMixin, admin.StackedInline):
+    model = Citation
+    formset = CitationRequiredFormSet
+    fields = ["source", "excerpt", "note"]
+    autocomplete_fields = ["source"]
+    extra = 1
+    min_num = 0
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj and obj.citations.exists() else 1
+
+
+class EventCitationInline(CitationInline):
+    fk_name = "event"
+    verbose_name_plural = "citations (numbered notes, in this order)"
+
+
+class StatementCitationInline(CitationInline):
+    fk_name = "statement"
+
+
+class EventActorInline(SafeAutocompleteMixin, admin.TabularInline):
+    model = EventActor
+    fields = ["actor", "role"]
+    autocomplete_fields = ["actor"]
+    extra = 1
+
+
+class StatementInlineForm(PartialDateFormMixin, forms.ModelForm):
+    """A statement entered with its event, and the citation that carries its quote."""
+
+    said_on = PartialDateFormField(label="Date")
+    cite_source = forms.ModelChoiceField(
+        queryset=SourceArticle.objects.all(),
+        required=False,
+        label="Cited in",
+        help_text="The source article the quote is taken from.",
+    )
+    cite_excerpt = forms.CharField(
+        required=False,
+        label="Excerpt",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The passage of that source containing the quote, verbatim.",
+    )
+
+    class Meta:
+        model = Statement
+        fields = ["quote", "speaker", "said_on", "venue", "status"]
+        widgets = {"quote": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        source, excerpt = cleaned_data.get("cite_source"), cleaned_data.get("cite_excerpt", "")
+        if bool(source) != bool(excerpt.strip()):
+            raise ValidationError("Give both the source and the excerpt, or neither.")
+        quote = cleaned_data.get("quote", "")
+        if source and quote and " ".join(quote.split()) not in " ".join(excerpt.split()):
+            self.add_error("cite_excerpt", "The excerpt must contain the quote verbatim.")
+        already_cited = self.instance.pk and self.instance.citations.exists()
+        if cleaned_data.get("status") == Status.PUBLISHED and not (source or already_cited):
+            raise ValidationError(
+                "A published statement needs a citation: give the source and excerpt, or save "
+                "it as a draft."
+            )
+        return cleaned_data
+
+    def save(self, commit=True):
+        statement = super().save(commit=commit)
+        if commit:
+            self._cite(statement)
+        else:
+            save_m2m = self.save_m2m
+
+            def save_m2m_and_cite():
+                save_m2m()
+                self._cite(statement)
+
+            self.save_m2m = save_m2m_and_cite
+        return statement
+
+    def _cite(self, statement):
+        source = self.cleaned_data.get("cite_source")
+        if source:
+            Citation.objects.get_or_create(
+                source=source, statement=statement, excerpt=self.cleaned_data["cite_excerpt"]
+            )
+
+
+class StatementInline(SafeAutocompleteMixin, admin.StackedInline):
+    model = Statement
+    form = StatementInlineForm
+    fk_name = "event"
+    autocomplete_fields = ["speaker"]
+    extra = 0
+    show_change_link = True
+    fields = [("speaker", "said_on", "status"), "venue", "quote", ("cite_source", "cite_excerpt")]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # The citation fields are not model fields, so autocomplete is wired by hand.
+        formset.form.base_fields["cite_source"].widget = SafeAutocompleteSelect(
+            Citation._meta.get_field("source"), self.admin_site
+        )
+        return formset
+
+
+class PublishActionsMixin:
+    actions = ["publish", "unpublish"]
+
+    @admin.action(description="Publish selected (those with a citation)", permissions=["change"])
+    def publish(self, request, queryset):
+        uncited = list(queryset.uncited().distinct())
+        published = queryset.exclude(pk__in=[obj.pk for obj in uncited]).update(
+            status=Status.PUBLISHED
+        )
+        if published:
+            self.message_user(request, f"Published {published}.", messages.SUCCESS)
+        if uncited:
+            names = ", ".join(str(obj) for obj in uncited[:10])
+            self.message_user(
+                request,
+                f"Not published, no citation yet: {names}{'…' if len(uncited) > 10 else ''}",
+                messages.ERROR,
+            )
+
+    @admin.action(description="Unpublish selected (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = queryset.update(status=Status.DRAFT)
+        self.message_user(request, f"Moved {count} back to draft.", messages.SUCCESS)
+
+
+class EventAdminForm(PartialDateFormMixin, forms.ModelForm):
+    start = PartialDateFormField(label="Date")
+    end = PartialDateFormField(
+        label="End date", required=False, help_text="Only for events that lasted; same format."
+    )
+
+    class Meta:
+        model = Event
+        exclude = [
+            "start_date", "start_precision", "start_approximate",
+            "end_date", "end_precision", "end_approximate",
+        ]
+
+
+@admin.register(Event)
+class EventAdmin(PublishActionsMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+    form = EventAdminForm
+    fieldsets = [
+        (None, {"fields": ["title", "slug", ("start", "end"), "category", "location", "summary"]}),
+        ("Publication and verification", {
+            "fields": ["status", "verification", "verification_note", ("created_at", "updated_at")]
+        }),
+    ]
+    readonly_fields = ["created_at", "updated_at"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [EventCitationInline, EventActorInline, StatementInline]
+    list_display = [
+        "title", "date_column", "category", "status", "verification", "citation_count_column"
+    ]
+    list_filter = ["status", "verification", "category", "start_precision"]
+    search_fields = ["title", "summary", "slug", "actors__name"]
+    date_hierarchy = "start_date"
+    list_select_related = ["category"]
+    save_on_top = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_citation_count()
+
+    @admin.display(description="Date", ordering="start_date")
+    def date_column(self, event):
+        return event.date_display
+
+    @admin.display(description="Citations", ordering="citation_count")
+    def citation_count_column(self, event):
+        return event.citation_count
+
+    def view_on_site(self, event):
+        return event.get_absolute_url() if event.is_published else None
+
+
+class StatementAdminForm(PartialDateFormMixin, forms.ModelForm):
+    said_on = PartialDateFormField(label="Date")
+
+    class Meta:
+        model = Statement
+        exclude = ["date", "date_precision", "date_approximate"]
+
+
+@admin.register(Statement)
+class StatementAdmin(PublishActionsMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+    form = StatementAdminForm
+    fields = ["quote", "speaker", "said_on", "venue", "event", "status"]
+    autocomplete_fields = ["speaker", "event"]
+    inlines = [StatementCitationInline]
+    list_display = ["quote_column", "speaker", "date_column", "event", "status", "citations_column"]
+    list_filter = ["status", "speaker__kind"]
+    search_fields = ["quote", "speaker__name", "venue"]
+    list_select_related = ["speaker", "event"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+    @admin.display(description="Quote")
+    def quote_column(self, statement):
+        return _short(statement.quote)
+
+    @admin.display(description="Date", ordering="date")
+    def date_column(self, statement):
+        return statement.said_on
+
+    @admin.display(description="Citations", ordering="citation_count")
+    def citations_column(self, statement):
+        return statement.citation_count
+
+    def view_on_site(self, statement):
+        if statement.event_id and statement.is_published:
+            return statement.event.get_absolute_url()
+        return None
+
+
+class SourceArticleAdminForm(PartialDateFormMixin, forms.ModelForm):
+    published = PartialDateFormField(label="Publication date", required=False)
+
+    class Meta:
+        model = SourceArticle
+        exclude = ["published_date", "published_precision", "published_approximate"]
+
+
+@admin.register(SourceArticle)
+class SourceArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    form = SourceArticleAdminForm
+    fields = [
+        "title", "slug", "publisher", "url", "published", "author", "language",
+        "archive_filename", "notes", "cited_by",
+    ]
+    readonly_fields = ["cited_by"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["publisher"]
+    list_display = ["title", "publisher", "date_column", "citations_column"]
+    list_filter = ["language", "publisher"]
+    search_fields = ["title", "author", "url", "publisher__name"]
+    list_select_related = ["publisher"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+    @admin.display(description="Published", ordering="published_date")
+    def date_column(self, source):
+        return source.published or "—"
+
+    @admin.display(description="Citations", ordering="citation_count")
+    def citations_column(self, source):
+        return source.citation_count
+
+    @admin.display(description="What cites it")
+    def cited_by(self, source):
+        citations = source.citations.select_related("event", "statement__speaker")
+        rows = []
+        for citation in citations:
+            target = citation.event or citation.statement
+            meta = target._meta
+            url = reverse(f"admin:events_{meta.model_name}_change", args=[target.pk])
+            rows.append((url, meta.verbose_name.capitalize(), _short(str(target))))
+        if not rows:
+            return "Nothing yet. A source that something cites cannot be deleted."
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}: {}</a></li>', rows)
+        )
+
+
+@admin.register(Actor)
+class ActorAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    fields = ["name", "slug", "kind", "protected_identity", "aliases", "affiliation",
+              "description", "url"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["affiliation"]
+    list_display = ["name", "kind", "affiliation", "protected_identity"]
+    list_filter = ["kind", "protected_identity"]
+    search_fields = ["name", "aliases", "slug"]
+    list_select_related = ["affiliation"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    prepopulated_fields = {"slug": ["name"]}
+    list_display = ["name", "slug", "event_count"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(event_count=Count("events"))
+
+    @admin.display(description="Events", ordering="event_count")
+    def event_count(self, category):
+        return category.event_count
+
+
+@admin.register(Citation)
+class CitationAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    fields = ["source", "event", "statement", "excerpt", "note"]
+    autocomplete_fields = ["source", "event", "statement"]
+    list_display = ["source", "cites", "excerpt_column"]
+    search_fields = ["excerpt", "source__title", "event__title", "statement__quote"]
+    list_select_related = ["source", "event", "statement__speaker"]
+
+    @admin.display(description="Supports")
+    def cites(self, citation):
+        return citation.event or citation.statement
+
+    @admin.display(description="Excerpt")
+    def excerpt_column(self, citation):
+        return _short(citation.excerpt)

@@ -1,0 +1,74 @@
+"""manage.py check_excerpts FOLDER: are the citation excerpts really in the archived articles?
+
+For every citation whose source names an archived text file, the excerpt must appear verbatim in
+FOLDER/<archive_filename>. Runs of whitespace are treated as one space (line breaks in an
+excerpt are not a change of wording); nothing else is normalised, so a changed quote mark,
+corrected typo or dropped word is reported.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from events.models import Citation
+
+
+def collapse_whitespace(text):
+    return " ".join(text.split())
+
+
+class Command(BaseCommand):
+    help = "Check that citation excerpts appear verbatim in the archived source texts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder", help="The folder holding the archived text files.")
+
+    def handle(self, *args, folder, **options):
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise CommandError(f"{folder} is not a folder.")
+        citations = (
+            Citation.objects.exclude(source__archive_filename="")
+            .select_related("source")
+            .order_by("source__archive_filename", "pk")
+        )
+        texts = {}
+        failures = []
+        checked = 0
+        for citation in citations:
+            filename = citation.source.archive_filename
+            if filename not in texts:
+                texts[filename] = self.read_archive(folder, filename)
+            archived = texts[filename]
+            checked += 1
+            if archived is None:
+                failures.append(
+                    f"Citation {citation.pk} ({citation.source.slug}): "
+                    f"the archived file {folder / filename} is missing or unreadable."
+                )
+            elif collapse_whitespace(citation.excerpt) not in archived:
+                start = collapse_whitespace(citation.excerpt)[:60]
+                failures.append(
+                    f"Citation {citation.pk} ({citation.source.slug}): excerpt not found "
+                    f"verbatim in {filename}: “{start}…”"
+                )
+        for failure in failures:
+            self.stderr.write(failure)
+        if failures:
+            raise CommandError(f"{len(failures)} of {checked} excerpts failed the check.")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"All {checked} excerpts appear verbatim in {len(texts)} archived files."
+            )
+        )
+
+    @staticmethod
+    def read_archive(folder, filename):
+        # A file name is data a curator typed: it must not reach outside the folder.
+        path = (folder / filename).resolve()
+        if folder.resolve() not in path.parents:
+            return None
+        try:
+            return collapse_whitespace(path.read_text(encoding="utf-8"))
+        except OSError:
+            return None

@@ -1,0 +1,488 @@
+"""The record: actors, source articles, events, statements and the citations that tie them.
+
+Rules of the record live as close to the data as they can: database constraints where the
+database can check them (both SQLite and PostgreSQL), model validation (`clean`) for the rest,
+so the admin reports a broken rule as a form error instead of a server error.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from .partial_dates import PartialDateAttribute, Precision, format_range
+
+HTTP_URL_MESSAGE = "Enter a web address starting with http:// or https://."
+http_url_validator = URLValidator(schemes=["http", "https"], message=HTTP_URL_MESSAGE)
+
+
+class HttpURLField(models.URLField):
+    """A URL that can only be http(s): no javascript:, data: or ftp: links in the record."""
+
+    default_validators = [http_url_validator]
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        kwargs.setdefault("error_messages", {"invalid": HTTP_URL_MESSAGE})
+        return super().formfield(**kwargs)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Verification(models.TextChoices):
+    REPORTED = "reported", "Reported"
+    CORROBORATED = "corroborated", "Corroborated"
+    DISPUTED = "disputed", "Disputed"
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("events:category_detail", args=[self.slug])
+
+
+class ActorQuerySet(models.QuerySet):
+    def protected(self):
+        return self.filter(protected_identity=True)
+
+
+class Actor(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+        GOVERNMENT = "government", "Government body"
+        MEDIA = "media", "Media outlet"
+        GROUP = "group", "Group"
+
+    name = models.CharField(
+        max_length=200,
+        help_text="The name readers know, as the sources spell it most often. For a protected "
+        "identity: the pseudonym only, exactly as published (e.g. “Anzor”).",
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other spellings and names the sources use, one per line "
+        "(e.g. “Ramazan Kadyrov”). Searched like the name. Must be empty for a protected "
+        "identity.",
+    )
+    affiliation = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text="The body this actor speaks for (Mark Toner → U.S. State Department).",
+    )
+    description = models.TextField(
+        blank=True,
+        help_text="One or two sentences on who this is, from the sources. Must be empty for a "
+        "protected identity.",
+    )
+    url = HttpURLField(
+        "web address",
+        blank=True,
+        help_text="An official page, if any. Must be empty for a protected identity.",
+    )
+    protected_identity = models.BooleanField(
+        default=False,
+        help_text="A survivor or witness who speaks under a pseudonym or first name. Only the "
+        "name above is ever shown or served; aliases, affiliation, description and web address "
+        "must stay empty. Keep anything more out of the record entirely.",
+    )
+
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(protected_identity=False)
+                | Q(aliases="", description="", url="", affiliation__isnull=True),
+                name="protected_actor_has_pseudonym_only",
+                violation_error_message="A protected identity has a pseudonym and nothing "
+                "more: clear the aliases, affiliation, description and web address.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(affiliation=models.F("id")),
+                name="actor_not_affiliated_to_itself",
+                violation_error_message="An actor cannot be affiliated to itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("events:actor_detail", args=[self.slug])
+
+    @property
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    def clean(self):
+        if self.protected_identity:
+            revealing = [
+                field.verbose_name
+                for field in (
+                    self._meta.get_field(name)
+                    for name in ("aliases", "description", "url", "affiliation")
+                )
+                if getattr(self, field.attname)
+            ]
+            if revealing:
+                raise ValidationError(
+                    "A protected identity has a pseudonym and nothing more: clear "
+                    + ", ".join(revealing)
+                    + "."
+                )
+        if self.affiliation_id and self.affiliation_id == self.pk:
+            raise ValidationError({"affiliation": "An actor cannot be affiliated to itself."})
+
+
+def _precision_field(verbose_name):
+    return models.PositiveSmallIntegerField(
+        f"{verbose_name} precision", choices=Precision.choices, default=Precision.DAY
+    )
+
+
+class NormalizedPartialDates:
+    """Stores each partial date by its period's first day ("April 2017" as 2017-04-01).
+
+    Sorting and filtering compare stored first days, so a month-precision date saved as
+    2017-04-15 would sort wrongly: saving snaps it to the period's first day.
+    """
+
+    partial_dates = ()
+
+    def save(self, *args, **kwargs):
+        for name in self.partial_dates:
+            setattr(self, name, getattr(self, name))
+        super().save(*args, **kwargs)
+
+
+class SourceArticle(NormalizedPartialDates, models.Model):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    publisher = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="published_articles",
+        limit_choices_to={"kind": Actor.Kind.MEDIA},
+        help_text="The media outlet that published the article, where the text names it.",
+    )
+    url = HttpURLField(
+        "web address", max_length=500, blank=True, help_text="Where the article can be read."
+    )
+    published_date = models.DateField(
+        "publication date",
+        null=True,
+        blank=True,
+        help_text="The first day of the period the article was published in.",
+    )
+    published_precision = _precision_field("publication date")
+    published_approximate = models.BooleanField("publication date approximate", default=False)
+    author = models.CharField(max_length=200, blank=True)
+    language = models.CharField(
+        max_length=16, default="en", help_text="Language of the article, as a code: en, ru…"
+    )
+    archive_filename = models.CharField(
+        "archived text file",
+        max_length=200,
+        blank=True,
+        help_text="File name of the archived plain text of this article, if kept. "
+        "`manage.py check_excerpts FOLDER` checks citation excerpts against it verbatim.",
+    )
+    notes = models.TextField(
+        blank=True,
+        help_text="How the publication date was worked out, what the article is, its reliability.",
+    )
+
+    published = PartialDateAttribute("published")
+    partial_dates = ("published",)
+
+    class Meta:
+        ordering = ["published_date", "published_precision", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(url="") | Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="source_url_is_http",
+                violation_error_message="A source's web address must start with http:// or https://.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:source_detail", args=[self.slug])
+
+
+class EventQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def chronological(self):
+        """The sort rule of the record: first day, finer precision first, then title."""
+        return self.order_by("start_date", "start_precision", "title", "pk")
+
+    def with_citation_count(self):
+        return self.annotate(citation_count=Count("citations", distinct=True))
+
+    def uncited(self):
+        return self.filter(citations__isnull=True)
+
+
+class Event(NormalizedPartialDates, models.Model):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The event's permanent address: never change it once published."
+    )
+    summary = models.TextField(
+        help_text="What happened, in plain words, as the sources report it. No claims the "
+        "citations do not support."
+    )
+    start_date = models.DateField(
+        "date", help_text="The first day of the period the event happened in."
+    )
+    start_precision = _precision_field("date")
+    start_approximate = models.BooleanField("date approximate", default=False)
+    end_date = models.DateField("end date", null=True, blank=True)
+    end_precision = _precision_field("end date")
+    end_approximate = models.BooleanField("end date approximate", default=False)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="events")
+    location = models.CharField(
+        max_length=200, blank=True, help_text="Where it happened, e.g. “Argun, Chechnya”."
+    )
+    actors = models.ManyToManyField(
+        Actor, through="EventActor", related_name="events", blank=True
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Only published events are shown to readers. Publishing needs a citation.",
+    )
+    verification = models.CharField(
+        max_length=20,
+        choices=Verification.choices,
+        default=Verification.REPORTED,
+        help_text="Reported: one source says so. Corroborated: independent sources agree. "
+        "Disputed: sources disagree or the claim is contested; explain in the note.",
+    )
+    verification_note = models.TextField(
+        blank=True,
+        help_text="Required when disputed: what differs, and which source says which. Also the "
+        "place to say how a vague date was pinned down.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    start = PartialDateAttribute("start")
+    end = PartialDateAttribute("end")
+    partial_dates = ("start", "end")
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "start_precision", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="event_end_not_before_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(verification=Verification.DISPUTED) | ~Q(verification_note=""),
+                name="disputed_event_has_note",
+                violation_error_message="A disputed event needs a note saying what is disputed.",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "start_date", "start_precision", "title"],
+                name="event_public_chronology",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:event_detail", args=[self.slug])
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    @property
+    def date_display(self):
+        return format_range(self.start, self.end)
+
+    def clean(self):
+        errors = {}
+        if self.end_date and self.start_date and self.end.last_day < self.start.first_day:
+            errors["end_date"] = "The end date cannot be before the start date."
+        if self.verification == Verification.DISPUTED and not self.verification_note.strip():
+            errors["verification_note"] = (
+                "A disputed event needs a note saying what is disputed and which source says what."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class EventActor(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="What this actor did in the event, in a few words: “reported”, “denied”, "
+        "“detained”, “condemned”.",
+    )
+
+    class Meta:
+        verbose_name = "actor involved"
+        verbose_name_plural = "actors involved"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "actor"],
+                name="actor_once_per_event",
+                violation_error_message="This actor is already listed for this event.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.actor} ({self.role})" if self.role else str(self.actor)
+
+
+class StatementQuerySet(models.QuerySet):
+    def public(self):
+        """Published statements, never one that belongs to an unpublished event."""
+        return self.filter(status=Status.PUBLISHED).filter(
+            Q(event__isnull=True) | Q(event__status=Status.PUBLISHED)
+        )
+
+    def chronological(self):
+        return self.order_by("date", "date_precision", "pk")
+
+    def uncited(self):
+        return self.filter(citations__isnull=True)
+
+
+class Statement(NormalizedPartialDates, models.Model):
+    quote = models.TextField(
+        help_text="The exact words, verbatim from the cited source, its own punctuation and "
+        "spelling kept. No quotation marks around it."
+    )
+    speaker = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="statements")
+    date = models.DateField(help_text="The first day of the period the words were said in.")
+    date_precision = _precision_field("date")
+    date_approximate = models.BooleanField("date approximate", default=False)
+    venue = models.CharField(
+        "where or to whom",
+        max_length=200,
+        blank=True,
+        help_text="E.g. “to Interfax”, “HBO Real Sports interview”, “press briefing”.",
+    )
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="statements",
+        help_text="The event this statement belongs to, if any.",
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Only published statements of published events are shown. Publishing needs "
+        "a citation.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    said_on = PartialDateAttribute("date", date_field="date")
+    partial_dates = ("said_on",)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "date_precision", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(quote=""), name="statement_has_quote",
+                violation_error_message="A statement needs its quote.",
+            ),
+        ]
+
+    def __str__(self):
+        quote = " ".join(self.quote.split())
+        short = quote if len(quote) <= 60 else quote[:59] + "…"
+        return f"{self.speaker}: “{short}”" if self.speaker_id else f"“{short}”"
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+
+class Citation(models.Model):
+    source = models.ForeignKey(SourceArticle, on_delete=models.PROTECT, related_name="citations")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    excerpt = models.TextField(
+        help_text="The passage of the source that supports the claim, copied verbatim. For a "
+        "statement it must contain the quote."
+    )
+    note = models.CharField(
+        max_length=300, blank=True, help_text="Optional: what this citation supports, if not all."
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event__isnull=False, statement__isnull=True)
+                | Q(event__isnull=True, statement__isnull=False),
+                name="citation_cites_exactly_one",
+                violation_error_message="A citation supports exactly one event or one statement.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(excerpt=""), name="citation_has_excerpt",
+                violation_error_message="A citation needs the supporting excerpt.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} → {self.event or self.statement}"
+
+    def clean(self):
+        if self.statement_id and self.excerpt:
+            quote = " ".join(self.statement.quote.split())
+            if quote not in " ".join(self.excerpt.split()):
+                raise ValidationError(
+                    {"excerpt": "The excerpt must contain the statement's quote verbatim."}
+                )

@@ -1,0 +1,113 @@
+import datetime
+
+import factory
+
+from events.models import (
+    Actor,
+    Category,
+    Citation,
+    Event,
+    EventActor,
+    SourceArticle,
+    Statement,
+    Status,
+)
+from events.partial_dates import Precision
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class ActorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Actor
+
+    name = factory.Sequence(lambda n: f"Actor {n}")
+    slug = factory.Sequence(lambda n: f"actor-{n}")
+    kind = Actor.Kind.PERSON
+
+
+class MediaOutletFactory(ActorFactory):
+    name = factory.Sequence(lambda n: f"Outlet {n}")
+    slug = factory.Sequence(lambda n: f"outlet-{n}")
+    kind = Actor.Kind.MEDIA
+
+
+class SourceArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SourceArticle
+
+    title = factory.Sequence(lambda n: f"Source article {n}")
+    slug = factory.Sequence(lambda n: f"source-{n}")
+    url = factory.Sequence(lambda n: f"https://news.example.org/article-{n}")
+    published_date = datetime.date(2017, 4, 10)
+    published_precision = Precision.DAY
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A draft event; `PublishedEventFactory` gives one a reader can see, with its citation."""
+
+    class Meta:
+        model = Event
+
+    title = factory.Sequence(lambda n: f"Event {n}")
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    summary = "What happened, as reported."
+    start_date = datetime.date(2017, 4, 1)
+    start_precision = Precision.DAY
+    category = factory.SubFactory(CategoryFactory, name="Reporting", slug="reporting")
+    status = Status.DRAFT
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Citation
+
+    source = factory.SubFactory(SourceArticleFactory)
+    excerpt = "The supporting passage."
+
+
+class PublishedEventFactory(EventFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
+    status = Status.PUBLISHED
+    citation = factory.RelatedFactory(CitationFactory, factory_related_name="event")
+
+
+class EventActorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventActor
+
+    event = factory.SubFactory(EventFactory)
+    actor = factory.SubFactory(ActorFactory)
+    role = "reported"
+
+
+class StatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Statement
+
+    quote = factory.Sequence(lambda n: f"Words said, number {n}.")
+    speaker = factory.SubFactory(ActorFactory)
+    date = datetime.date(2017, 4, 3)
+    date_precision = Precision.DAY
+    status = Status.DRAFT
+
+
+class PublishedStatementFactory(StatementFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
+    status = Status.PUBLISHED
+    citation = factory.RelatedFactory(
+        CitationFactory,
+        factory_related_name="statement",
+        excerpt=factory.LazyAttribute(lambda c: f"He said: “{c.factory_parent.quote}”"),
+    )

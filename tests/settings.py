@@ -1,0 +1,19 @@
+"""The production settings module, as a test run needs it.
+
+Tests run with DEBUG off (the production code paths) over plain http; the secret key and the
+SSL redirect are the only things set differently, before timeline.settings reads them.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-" + "x" * 40)
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+
+from timeline.settings import *  # noqa: E402, F403
+
+# Hashing passwords slowly is the point in production and a waste of seconds in tests.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# Serve static files straight from static/ without a collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,276 @@
+"""The curators' admin, driven as a member of Curators through the Django test client."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from events.models import Actor, Citation, Event, SourceArticle, Statement, Status
+from events.partial_dates import PartialDate, Precision
+
+from .factories import (
+    ActorFactory,
+    CategoryFactory,
+    EventFactory,
+    MediaOutletFactory,
+    PublishedEventFactory,
+    SourceArticleFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def inline_management(prefix, total, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+@pytest.fixture
+def record():
+    return {
+        "category": CategoryFactory(name="Denial", slug="denial"),
+        "novaya": SourceArticleFactory(title="Novaya Gazeta exposé", slug="novaya"),
+        "gcn": SourceArticleFactory(title="GCN report", slug="gcn"),
+        "karimov": ActorFactory(name="Alvi Karimov", slug="alvi-karimov"),
+        "interfax": MediaOutletFactory(name="Interfax", slug="interfax"),
+    }
+
+
+def event_form(record, **overrides):
+    data = {
+        "title": "Kadyrov's spokesman denies the report",
+        "slug": "karimov-denies",
+        "start": "1 April 2017",
+        "end": "",
+        "category": record["category"].pk,
+        "location": "Grozny",
+        "summary": "Alvi Karimov told Interfax the report was a lie.",
+        "status": "published",
+        "verification": "disputed",
+        "verification_note": "The two articles quote him in different words.",
+        **inline_management("citations", 2),
+        "citations-0-source": record["novaya"].pk,
+        "citations-0-excerpt": "Karimov denied the claims.",
+        "citations-1-source": record["gcn"].pk,
+        "citations-1-excerpt": "A spokesperson denied the existence of LGBTQ people.",
+        **inline_management("participations", 2),
+        "participations-0-actor": record["karimov"].pk,
+        "participations-0-role": "denied the report",
+        "participations-1-actor": record["interfax"].pk,
+        "participations-1-role": "reported the denial",
+        **inline_management("statements", 1),
+        "statements-0-quote": "You cannot detain and persecute people who simply do not exist "
+        "in the republic.",
+        "statements-0-speaker": record["karimov"].pk,
+        "statements-0-said_on": "2017-04-01",
+        "statements-0-venue": "to Interfax",
+        "statements-0-status": "published",
+        "statements-0-cite_source": record["gcn"].pk,
+        "statements-0-cite_excerpt": "telling the Interfax news agency, “You cannot detain and "
+        "persecute people who simply do not exist in the republic.”",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_curator_enters_a_complete_event_in_one_submission(curator_client, record):
+    response = curator_client.post(reverse("admin:events_event_add"), event_form(record))
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+
+    event = Event.objects.get(slug="karimov-denies")
+    assert event.status == Status.PUBLISHED
+    assert event.start == PartialDate.parse("2017-04-01")
+    assert [c.source.slug for c in event.citations.all()] == ["novaya", "gcn"]
+    assert {(p.actor.slug, p.role) for p in event.participations.all()} == {
+        ("alvi-karimov", "denied the report"), ("interfax", "reported the denial")
+    }
+    statement = event.statements.get()
+    assert statement.speaker == record["karimov"]
+    assert statement.said_on == PartialDate.parse("2017-04-01")
+    assert statement.citations.get().source == record["gcn"]
+    assert list(Event.objects.public()) == [event]
+    assert list(Statement.objects.public()) == [statement]
+
+
+def test_a_partial_date_is_entered_as_text(curator_client, record):
+    data = event_form(record, start="c. April 2017", end="May 2017")
+    assert curator_client.post(reverse("admin:events_event_add"), data).status_code == 302
+    event = Event.objects.get()
+    assert (event.start_date.isoformat(), event.start_precision, event.start_approximate) == (
+        "2017-04-01", Precision.MONTH, True
+    )
+    assert event.date_display == "c. April 2017 - May 2017"
+    page = curator_client.get(reverse("admin:events_event_change", args=[event.pk]))
+    assert 'value="c. April 2017"' in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"start": "2017-13-45"}, "There is no month 13"),
+        ({"start": ""}, "This field is required"),
+        ({"start": "x" * 10_000}, "at most 40 characters"),
+        ({"start": "2017-04-03", "end": "2017-04-01"}, "cannot be before the start"),
+        ({"verification_note": ""}, "A disputed event needs a note"),
+        ({"citations-TOTAL_FORMS": "0"}, "A published event needs at least one citation"),
+        ({"statements-0-cite_excerpt": "Nothing like the quote."}, "must contain the quote"),
+        ({"statements-0-cite_source": "", "statements-0-cite_excerpt": ""},
+         "A published statement needs a citation"),
+        ({"citations-0-source": "999999"}, "Select a valid choice"),
+        ({"slug": "not a slug!"}, "Enter a valid “slug”"),
+        ({"title": "a\x00b"}, "Null characters are not allowed"),
+        ({"citations-0-source": "1; DROP TABLE events_event"}, "Select a valid choice"),
+        ({"statements-0-speaker": "abc"}, "Select a valid choice"),
+        ({"category": "9" * 30}, "Select a valid choice"),
+        ({"participations-0-actor": "9" * 30}, "Select a valid choice"),
+    ],
+)
+def test_bad_input_comes_back_as_form_errors(curator_client, record, overrides, message):
+    response = curator_client.post(reverse("admin:events_event_add"), event_form(record, **overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Event.objects.exists()
+    assert not Citation.objects.exists()
+
+
+def test_a_draft_may_be_saved_without_citations(curator_client, record):
+    data = event_form(record, status="draft", **{"citations-TOTAL_FORMS": "0",
+                                                 "statements-TOTAL_FORMS": "0"})
+    assert curator_client.post(reverse("admin:events_event_add"), data).status_code == 302
+    assert Event.objects.get().status == Status.DRAFT
+
+
+def test_source_with_a_javascript_url_is_refused(curator_client):
+    response = curator_client.post(reverse("admin:events_sourcearticle_add"), {
+        "title": "Bad", "slug": "bad", "url": "javascript:alert(1)", "language": "en",
+        "published": "2017-04",
+    })
+    assert response.status_code == 200
+    assert "Enter a web address starting with http:// or https://" in response.content.decode()
+    assert not SourceArticle.objects.exists()
+
+
+def test_protected_actor_with_revealing_details_is_refused(curator_client):
+    response = curator_client.post(reverse("admin:events_actor_add"), {
+        "name": "Anzor", "slug": "anzor", "kind": "person", "protected_identity": "on",
+        "description": "In his 40s, from Argun",
+    })
+    assert response.status_code == 200
+    assert "pseudonym and nothing more" in response.content.decode()
+    assert not Actor.objects.exists()
+
+
+class TestPublishActions:
+    def test_publish_refuses_uncited_events(self, curator_client):
+        cited = PublishedEventFactory(status=Status.DRAFT)
+        uncited = EventFactory(title="Not yet sourced")
+        response = curator_client.post(
+            reverse("admin:events_event_changelist"),
+            {"action": "publish", "_selected_action": [cited.pk, uncited.pk]},
+            follow=True,
+        )
+        cited.refresh_from_db()
+        uncited.refresh_from_db()
+        assert (cited.status, uncited.status) == (Status.PUBLISHED, Status.DRAFT)
+        assert "Not published, no citation yet: Not yet sourced" in response.content.decode()
+
+    def test_unpublish(self, curator_client):
+        event = PublishedEventFactory()
+        curator_client.post(reverse("admin:events_event_changelist"),
+                            {"action": "unpublish", "_selected_action": [event.pk]})
+        event.refresh_from_db()
+        assert event.status == Status.DRAFT
+
+
+class TestCuratorLimits:
+    def test_curators_cannot_delete(self, curator_client):
+        event = PublishedEventFactory()
+        response = curator_client.post(
+            reverse("admin:events_event_delete", args=[event.pk]), {"post": "yes"}
+        )
+        assert response.status_code == 403
+        response = curator_client.post(
+            reverse("admin:events_event_changelist"),
+            {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
+        )
+        assert Event.objects.filter(pk=event.pk).exists()
+        changelist = curator_client.get(reverse("admin:events_event_changelist"))
+        assert 'value="delete_selected"' not in changelist.content.decode()
+
+    @pytest.mark.parametrize("url_name", [
+        "admin:auth_user_changelist", "admin:auth_user_add", "admin:auth_group_changelist",
+    ])
+    def test_curators_cannot_manage_users_or_groups(self, curator_client, url_name):
+        assert curator_client.get(reverse(url_name)).status_code == 403
+
+    def test_curators_cannot_promote_themselves(self, curator_client, curator):
+        response = curator_client.post(
+            reverse("admin:auth_user_change", args=[curator.pk]),
+            {"username": "curator", "is_superuser": "on", "is_staff": "on"},
+        )
+        assert response.status_code == 403
+        curator.refresh_from_db()
+        assert not curator.is_superuser
+
+    def test_curators_group_has_exactly_add_change_view_on_the_record(self):
+        codenames = set(Group.objects.get(name="Curators").permissions.values_list(
+            "codename", flat=True))
+        models = ["actor", "category", "citation", "event", "eventactor", "sourcearticle",
+                  "statement"]
+        assert codenames == {f"{a}_{m}" for m in models for a in ("add", "change", "view")}
+
+    def test_readers_are_sent_to_the_login_page(self, client):
+        response = client.get(reverse("admin:events_event_changelist"))
+        assert response.status_code == 302
+        assert reverse("admin:login") in response["Location"]
+
+    def test_logged_in_non_staff_cannot_enter(self, client):
+        client.force_login(User.objects.create_user("reader", password="x" * 20))
+        assert client.get(reverse("admin:events_event_changelist")).status_code == 302
+
+
+@pytest.mark.parametrize("url_name", [
+    "admin:events_event_changelist", "admin:events_event_add",
+    "admin:events_statement_changelist", "admin:events_statement_add",
+    "admin:events_sourcearticle_changelist", "admin:events_sourcearticle_add",
+    "admin:events_actor_changelist", "admin:events_actor_add",
+    "admin:events_category_changelist", "admin:events_citation_changelist",
+])
+def test_every_admin_page_loads_for_a_curator(curator_client, url_name):
+    PublishedEventFactory()
+    assert curator_client.get(reverse(url_name)).status_code == 200
+
+
+def test_change_pages_load(curator_client):
+    event = PublishedEventFactory()
+    citation = event.citations.get()
+    for name, obj in [("event", event), ("sourcearticle", citation.source),
+                      ("category", event.category), ("citation", citation)]:
+        response = curator_client.get(reverse(f"admin:events_{name}_change", args=[obj.pk]))
+        assert response.status_code == 200, name
+    source_page = curator_client.get(
+        reverse("admin:events_sourcearticle_change", args=[citation.source.pk])
+    ).content.decode()
+    assert event.title in source_page  # "what cites it"
+
+
+def test_event_changelist_query_count_is_constant(curator_client, django_assert_max_num_queries):
+    url = reverse("admin:events_event_changelist")
+    PublishedEventFactory.create_batch(2)
+    with django_assert_max_num_queries(12) as few:
+        curator_client.get(url)
+    PublishedEventFactory.create_batch(20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        curator_client.get(url)
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/a", "data:text/html,x"])
+def test_every_non_http_url_gets_the_same_clear_message(curator_client, url):
+    response = curator_client.post(reverse("admin:events_sourcearticle_add"), {
+        "title": "Bad", "slug": "bad", "url": url, "language": "en",
+    })
+    assert "Enter a web address starting with http:// or https://" in response.content.decode()
+    assert not SourceArticle.objects.exists()

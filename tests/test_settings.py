@@ -1,0 +1,60 @@
+"""Configuration: production refuses unsafe settings; migrations match the models."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_manage(*args, env_overrides):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.pop("DATABASE_URL", None)
+    env.update(env_overrides)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+
+
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "timeline.settings",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "DJANGO_ALLOWED_HOSTS": "chronology.example.org",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+}
+
+
+def test_check_deploy_is_clean_in_production():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {key: value for key, value in PRODUCTION.items() if key != "DJANGO_SECRET_KEY"}
+    result = run_manage("check", env_overrides=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_development_needs_nothing_set():
+    result = run_manage("check", env_overrides={"DJANGO_SETTINGS_MODULE": "timeline.settings",
+                                                "DJANGO_DEBUG": "1"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_malformed_boolean_is_a_clear_error():
+    result = run_manage("check", env_overrides={**PRODUCTION, "DJANGO_DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be a boolean" in result.stderr
+
+
+@pytest.mark.django_db
+def test_migrations_match_the_models():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

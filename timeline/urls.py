@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+admin.site.site_header = "Chechnya 2017 chronology: curators"
+admin.site.site_title = "Chronology curators"
+admin.site.index_title = "The record"
+
+urlpatterns = [
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("events.urls")),
+]
