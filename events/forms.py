@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .models import Actor, Category, SourceArticle, Verification
 from .partial_dates import MAX_INPUT_LENGTH, PartialDate
 
 PARTIAL_DATE_HELP = (
@@ -72,3 +73,78 @@ class PartialDateFormMixin:
                         errors.error_dict.pop(column)
                     )
         super()._update_errors(errors)
+
+
+class EventFilterForm(forms.Form):
+    """The reader's filters, validated once for the pages, the API and the exports.
+
+    `filter(queryset)` hands the cleaned values to EventQuerySet.filter_by, which holds what
+    each filter means. Unknown slugs and malformed dates are form errors a reader can read.
+    """
+
+    q = forms.CharField(
+        label="Search", required=False, max_length=200,
+        help_text="Words in titles, summaries, quotes or names.",
+    )
+    category = forms.ModelMultipleChoiceField(
+        label="Category", queryset=None, to_field_name="slug", required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    actor = forms.ModelChoiceField(
+        label="Actor", queryset=None, to_field_name="slug", required=False,
+        empty_label="Any actor",
+    )
+    actor_kind = forms.ChoiceField(label="Kind of actor", required=False)
+    source = forms.ModelChoiceField(
+        label="Source article", queryset=None, to_field_name="slug", required=False,
+        empty_label="Any source",
+    )
+    publisher = forms.ModelChoiceField(
+        label="Publisher", queryset=None, to_field_name="slug", required=False,
+        empty_label="Any publisher",
+    )
+    date_from = PartialDateFormField(
+        label="From", required=False, help_text="2017-04-01, 2017-04 or 2017"
+    )
+    date_to = PartialDateFormField(
+        label="To", required=False, help_text="2017-04-30, 2017-04 or 2017"
+    )
+    verification = forms.MultipleChoiceField(
+        label="Verification", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.all()
+        self.fields["actor"].queryset = Actor.objects.all()
+        self.fields["actor_kind"].choices = [("", "Any kind"), *Actor.Kind.choices]
+        self.fields["source"].queryset = SourceArticle.objects.all()
+        self.fields["publisher"].queryset = Actor.objects.filter(kind=Actor.Kind.MEDIA)
+        self.fields["verification"].choices = Verification.choices
+        for name in ("date_from", "date_to"):
+            self.fields[name].widget.attrs.update(size=12, placeholder="YYYY-MM")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        date_from, date_to = cleaned_data.get("date_from"), cleaned_data.get("date_to")
+        if date_from and date_to and date_to.last_day < date_from.first_day:
+            self.add_error("date_to", "“To” is before “From”.")
+        return cleaned_data
+
+    def filter(self, events):
+        data = self.cleaned_data
+        return events.filter_by(
+            q=data.get("q", ""),
+            categories=data.get("category") or (),
+            actor=data.get("actor"),
+            actor_kind=data.get("actor_kind", ""),
+            source=data.get("source"),
+            publisher=data.get("publisher"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            verification=data.get("verification") or (),
+        )
+
+    @property
+    def is_filtered(self):
+        return self.is_bound and any(self.cleaned_data.get(name) for name in self.fields)

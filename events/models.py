@@ -5,10 +5,11 @@ database can check them (both SQLite and PostgreSQL), model validation (`clean`)
 so the admin reports a broken rule as a form error instead of a server error.
 """
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import models
-from django.db.models import Count, Q
+from django.db import connection, models
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 
 from .partial_dates import PartialDateAttribute, Precision, format_range
@@ -249,6 +250,131 @@ class EventQuerySet(models.QuerySet):
     def uncited(self):
         return self.filter(citations__isnull=True)
 
+    def for_listing(self):
+        """Everything a listing shows of each event, in a fixed number of queries."""
+        return self.select_related("category").prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=EventActor.objects.select_related("actor").order_by("pk"),
+            ),
+            Prefetch(
+                "statements",
+                queryset=Statement.objects.public()
+                .select_related("speaker")
+                .prefetch_related(
+                    Prefetch("citations", queryset=Citation.objects.select_related("source"))
+                )
+                .chronological(),
+            ),
+            Prefetch("citations", queryset=Citation.objects.select_related("source__publisher")),
+        )
+
+    def filter_by(
+        self,
+        *,
+        q="",
+        categories=(),
+        actor=None,
+        actor_kind="",
+        source=None,
+        publisher=None,
+        date_from=None,
+        date_to=None,
+        verification=(),
+    ):
+        """The reader's filters, with one meaning for the pages, the API and the exports.
+
+        An actor matches the events they take part in or made a statement in; a source (or a
+        publisher's sources) matches the events it is cited for, directly or through one of
+        their statements. Dates select events that start within the range, each end taken as
+        a whole period: from "2017-04" means from 1 April, to "2017-04" up to 30 April.
+        """
+        events = self
+        if categories:
+            events = events.filter(category__in=categories)
+        if actor is not None:
+            events = events.filter(
+                Exists(EventActor.objects.filter(event=OuterRef("pk"), actor=actor))
+                | Exists(Statement.objects.public().filter(event=OuterRef("pk"), speaker=actor))
+            )
+        if actor_kind:
+            events = events.filter(
+                Exists(EventActor.objects.filter(event=OuterRef("pk"), actor__kind=actor_kind))
+            )
+        if source is not None or publisher is not None:
+            citations = Citation.objects.all()
+            if source is not None:
+                citations = citations.filter(source=source)
+            if publisher is not None:
+                citations = citations.filter(source__publisher=publisher)
+            events = events.filter(
+                Exists(citations.filter(event=OuterRef("pk")))
+                | Exists(citations.filter(statement__event=OuterRef("pk"),
+                                          statement__status=Status.PUBLISHED))
+            )
+        if date_from is not None:
+            events = events.filter(start_date__gte=date_from.first_day)
+        if date_to is not None:
+            events = events.filter(start_date__lte=date_to.last_day)
+        if verification:
+            events = events.filter(verification__in=verification)
+        if q:
+            events = events.search(q)
+        return events
+
+    def search(self, text):
+        """Free text over titles, summaries, locations, public quotes and actor names.
+
+        PostgreSQL: full-text search with English stemming ("arrested" finds "arrests"),
+        websearch syntax ("quoted phrases", -excluded words) and a `search_rank`
+        annotation. Elsewhere (SQLite): every word must appear somewhere, case-insensitively.
+        """
+        text = " ".join(text.split())
+        if not text:
+            return self
+        if connection.vendor == "postgresql":
+            return self._search_postgresql(text)
+        return self._search_contains(text)
+
+    def _search_postgresql(self, text):
+        query = SearchQuery(text, config="english", search_type="websearch")
+        names = SearchQuery(text, config="simple", search_type="websearch")
+        vector = (
+            SearchVector("title", weight="A", config="english")
+            + SearchVector("summary", weight="B", config="english")
+            + SearchVector("location", weight="C", config="english")
+        )
+        quotes = Statement.objects.public().annotate(
+            document=SearchVector("quote", config="english")
+        ).filter(event=OuterRef("pk"), document=query)
+        actors = EventActor.objects.annotate(
+            document=SearchVector("actor__name", "actor__aliases", config="simple")
+        ).filter(event=OuterRef("pk"), document=names)
+        return self.annotate(
+            search_document=vector, search_rank=SearchRank(vector, query)
+        ).filter(Q(search_document=query) | Exists(quotes) | Exists(actors))
+
+    def _search_contains(self, text):
+        events = self
+        for word in text.split()[:20]:
+            word = word.strip("\"'")
+            if not word:
+                continue
+            events = events.filter(
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(location__icontains=word)
+                | Exists(
+                    Statement.objects.public().filter(event=OuterRef("pk"), quote__icontains=word)
+                )
+                | Exists(
+                    EventActor.objects.filter(event=OuterRef("pk")).filter(
+                        Q(actor__name__icontains=word) | Q(actor__aliases__icontains=word)
+                    )
+                )
+            )
+        return events
+
 
 class Event(NormalizedPartialDates, models.Model):
     title = models.CharField(max_length=300)
@@ -335,6 +461,18 @@ class Event(NormalizedPartialDates, models.Model):
     @property
     def date_display(self):
         return format_range(self.start, self.end)
+
+    @property
+    def month_label(self):
+        """The month heading the chronology groups this event under."""
+        start = self.start
+        if start.precision == Precision.YEAR:
+            return f"{start.date.year}, month not known"
+        return start.date.strftime("%B %Y")
+
+    @property
+    def is_disputed(self):
+        return self.verification == Verification.DISPUTED
 
     def clean(self):
         errors = {}

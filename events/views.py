@@ -1,43 +1,132 @@
+"""Reader-facing pages. Visibility (published only, pseudonyms only) is decided here and in
+the QuerySets, never only in a template."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
+from .forms import EventFilterForm
 from .models import Actor, Category, Citation, Event, SourceArticle, Statement
 
+EVENTS_PER_PAGE = 50
 
-def _public_events():
-    return (
-        Event.objects.public()
-        .select_related("category")
-        .prefetch_related(
-            Prefetch("statements", queryset=Statement.objects.public().select_related("speaker")),
-            Prefetch("citations", queryset=Citation.objects.select_related("source")),
+
+class BadPage(Exception):
+    def __init__(self, message, status):
+        super().__init__(message)
+        self.status = status
+
+
+def paginate(request, events, per_page=EVENTS_PER_PAGE):
+    """The requested page of events; a page number that is not one is the reader's error."""
+    paginator = Paginator(events, per_page)
+    raw = request.GET.get("page", "1")
+    try:
+        number = int(raw)
+    except ValueError:
+        raise BadPage(f"“{raw[:20]}” is not a page number.", 400) from None
+    if number < 1:
+        raise BadPage("Page numbers start at 1.", 400)
+    if number > paginator.num_pages:
+        raise BadPage(
+            f"There is no page {number}: these results fill {paginator.num_pages} "
+            f"page{'s' if paginator.num_pages != 1 else ''}.",
+            404,
         )
-        .chronological()
-    )
+    return paginator.page(number)
 
 
+@require_safe
+@vary_on_headers("HX-Request")
 def event_list(request):
-    return render(request, "events/event_list.html", {"events": _public_events()})
+    form = EventFilterForm(request.GET)
+    context = {"form": form, "page_obj": None, "result_count": 0, "page_error": None}
+    status = 200
+    if form.is_valid():
+        events = form.filter(Event.objects.public()).for_listing().chronological()
+        try:
+            context["page_obj"] = paginate(request, events)
+            context["result_count"] = context["page_obj"].paginator.count
+        except BadPage as error:
+            context["page_error"], status = str(error), error.status
+    else:
+        status = 400
+    query = request.GET.copy()
+    query.pop("page", None)
+    context["query_string"] = query.urlencode()
+
+    # A history restore must get the whole page, or the back button shows a bare fragment.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "events/event_list.html#results" if partial else "events/event_list.html"
+    return render(request, template, context, status=status)
 
 
+@require_safe
 def event_detail(request, slug):
-    event = get_object_or_404(_public_events(), slug=slug)
+    event = get_object_or_404(Event.objects.public().for_listing(), slug=slug)
     return render(request, "events/event_detail.html", {"event": event})
 
 
+@require_safe
 def actor_detail(request, slug):
-    actor = get_object_or_404(Actor, slug=slug)
-    events = _public_events().filter(actors=actor).distinct()
-    return render(request, "events/actor_detail.html", {"actor": actor, "events": events})
+    actor = get_object_or_404(Actor.objects.select_related("affiliation"), slug=slug)
+    events = Event.objects.public().filter_by(actor=actor).for_listing().chronological()
+    try:
+        page_obj = paginate(request, events)
+    except BadPage as error:
+        return render(request, "events/error.html", {"message": str(error)}, status=error.status)
+    statements = (
+        Statement.objects.public()
+        .filter(speaker=actor)
+        .select_related("event")
+        .prefetch_related(
+            Prefetch("citations", queryset=Citation.objects.select_related("source"))
+        )
+        .chronological()
+    )
+    members = (
+        actor.members.filter(protected_identity=False) if not actor.protected_identity else []
+    )
+    return render(
+        request,
+        "events/actor_detail.html",
+        {"actor": actor, "page_obj": page_obj, "statements": statements, "members": members},
+    )
 
 
+@require_safe
 def source_detail(request, slug):
     source = get_object_or_404(SourceArticle.objects.select_related("publisher"), slug=slug)
-    events = _public_events().filter(citations__source=source).distinct()
-    return render(request, "events/source_detail.html", {"source": source, "events": events})
+    events = Event.objects.public().filter_by(source=source).for_listing().chronological()
+    try:
+        page_obj = paginate(request, events)
+    except BadPage as error:
+        return render(request, "events/error.html", {"message": str(error)}, status=error.status)
+    return render(request, "events/source_detail.html", {"source": source, "page_obj": page_obj})
 
 
+@require_safe
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
-    events = _public_events().filter(category=category)
-    return render(request, "events/category_detail.html", {"category": category, "events": events})
+    events = Event.objects.public().filter(category=category).for_listing().chronological()
+    try:
+        page_obj = paginate(request, events)
+    except BadPage as error:
+        return render(request, "events/error.html", {"message": str(error)}, status=error.status)
+    return render(
+        request, "events/category_detail.html", {"category": category, "page_obj": page_obj}
+    )
+
+
+@require_safe
+def about(request):
+    contact = settings.CORRECTIONS_CONTACT
+    label = contact.removeprefix("mailto:")
+    return render(
+        request,
+        "events/about.html",
+        {"corrections_contact": contact, "corrections_contact_label": label},
+    )

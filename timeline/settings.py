@@ -140,6 +140,9 @@ STORAGES = {
 # The admin lives here; set it to something less guessable in production.
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
+# Where readers send corrections: a mailto: or https: address, shown on the about page.
+CORRECTIONS_CONTACT = os.environ.get("DJANGO_CORRECTIONS_CONTACT", "")
+
 # Public API
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
