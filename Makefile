@@ -35,6 +35,7 @@ install-test: $(VENV)/.installed-test
 run: export DJANGO_DEBUG ?= 1
 run: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_chronology --if-empty
 	@echo
 	@echo "  The chronology:  http://$(HOST):$(PORT)/"
 	@echo "  Curators' admin: http://$(HOST):$(PORT)/admin/"

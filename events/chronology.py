@@ -60,7 +60,9 @@ def read_data_file(path):
     except json.JSONDecodeError as error:
         raise ChronologyDataError(f"{path} is not valid JSON: {error}.") from None
     if not isinstance(data, dict):
-        raise ChronologyDataError(f"{path} must hold a JSON object with the lists {KINDS[:4]}.")
+        raise ChronologyDataError(
+            f"{path} must hold a JSON object with the lists categories, actors, sources, events."
+        )
     return data
 
 

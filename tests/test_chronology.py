@@ -1,0 +1,309 @@
+"""The curated chronology: the data file, its loader and the excerpt check.
+
+The expected numbers come from the data file itself, so adding an event to the file does not
+break these tests; the specific facts checked below are ones the record must never lose.
+"""
+
+import datetime
+import json
+import re
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from events.chronology import DEFAULT_PATH, load_chronology
+from events.models import (
+    Actor,
+    Category,
+    Citation,
+    Event,
+    EventActor,
+    SourceArticle,
+    Statement,
+    Verification,
+)
+from events.partial_dates import Precision
+
+SEEDS_FOLDER = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+needs_seeds = pytest.mark.skipif(
+    not SEEDS_FOLDER.is_dir(),
+    reason=f"The archived seed articles are not in {SEEDS_FOLDER} (they live outside the repo).",
+)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def loaded(db):
+    call_command("load_chronology", stdout=StringIO())
+
+
+def expected_counts(data):
+    events = data["events"]
+    statements = [statement for event in events for statement in event["statements"]]
+    return {
+        Category: len(data["categories"]),
+        Actor: len(data["actors"]),
+        SourceArticle: len(data["sources"]),
+        Event: len(events),
+        EventActor: sum(len(event["actors"]) for event in events),
+        Statement: len(statements),
+        Citation: sum(len(event["citations"]) for event in events)
+        + sum(len(statement["citations"]) for statement in statements),
+    }
+
+
+def database_counts():
+    return {
+        model: model.objects.count()
+        for model in (Category, Actor, SourceArticle, Event, EventActor, Statement, Citation)
+    }
+
+
+def collapse(text):
+    return " ".join(text.split())
+
+
+# Loading
+
+
+def test_loading_into_an_empty_database_gives_the_dataset(loaded, data):
+    assert database_counts() == expected_counts(data)
+
+
+def test_the_novaya_gazeta_expose_is_dated_1_april_2017_to_the_day(loaded):
+    expose = Event.objects.get(slug="novaya-gazeta-expose")
+    assert expose.start_date == datetime.date(2017, 4, 1)
+    assert expose.start_precision == Precision.DAY
+    assert not expose.start_approximate
+    assert expose.citations.filter(source__archive_filename__startswith="000_").exists()
+
+
+def test_toners_statements_are_dated_7_april_2017(loaded):
+    toner = Statement.objects.filter(speaker__slug="mark-toner")
+    assert toner.count() == 3
+    for statement in toner:
+        assert statement.date == datetime.date(2017, 4, 7)
+        assert statement.date_precision == Precision.DAY
+        assert statement.venue
+
+
+def test_both_wordings_of_the_karimov_quote_are_kept_and_the_event_is_disputed(loaded):
+    denial = Event.objects.get(slug="karimov-denies-to-interfax")
+    assert denial.verification == Verification.DISPUTED
+    quotes = {statement.quote: statement for statement in denial.statements.all()}
+    wording_001 = next(quote for quote in quotes if quote.startswith("You cannot arrest"))
+    wording_003 = next(quote for quote in quotes if quote.startswith("You cannot detain"))
+    assert quotes[wording_001].citations.get().source.archive_filename.startswith("001_")
+    assert quotes[wording_003].citations.get().source.archive_filename.startswith("003_")
+
+
+def test_kadyrov_is_findable_by_both_spellings(loaded):
+    kadyrov = Actor.objects.get(slug="ramzan-kadyrov")
+    assert kadyrov.name == "Ramzan Kadyrov"
+    assert "Ramazan Kadyrov" in kadyrov.alias_list
+
+
+def test_affiliations_are_resolved(loaded):
+    affiliations = dict(Actor.objects.values_list("slug", "affiliation__slug"))
+    assert affiliations["mark-toner"] == "us-state-department"
+    assert affiliations["elena-milashina"] == "novaya-gazeta"
+    assert affiliations["dmitry-peskov"] == "kremlin"
+    assert affiliations["tanya-lokshina"] == "human-rights-watch"
+    assert affiliations["ekaterina-sokirianskaia"] == "international-crisis-group"
+    for member in ("svetlana-zakharova", "tatyana-vinnichenko", "natalia-poplevskaia"):
+        assert affiliations[member] == "russian-lgbt-network"
+
+
+def test_loading_again_changes_nothing_and_keeps_curators_edits(loaded, data):
+    expose = Event.objects.get(slug="novaya-gazeta-expose")
+    expose.summary = "A curator's corrected summary."
+    expose.save()
+    kadyrov = Actor.objects.get(slug="ramzan-kadyrov")
+    kadyrov.description = "A curator's description."
+    kadyrov.save()
+    before = database_counts()
+
+    counts = load_chronology(DEFAULT_PATH)
+
+    assert database_counts() == before == expected_counts(data)
+    assert all(count["created"] == 0 for count in counts.values())
+    assert Event.objects.get(slug="novaya-gazeta-expose").summary == "A curator's corrected summary."
+    assert Actor.objects.get(slug="ramzan-kadyrov").description == "A curator's description."
+
+
+def test_a_deleted_citation_in_the_file_is_created_again_without_duplicates(loaded, data):
+    citation = Citation.objects.filter(event__slug="novaya-gazeta-expose").first()
+    citation.delete()
+
+    counts = load_chronology(DEFAULT_PATH)
+
+    assert counts["citations"]["created"] == 1
+    assert database_counts() == expected_counts(data)
+
+
+def test_the_command_reports_what_it_created_and_what_existed(loaded):
+    output = StringIO()
+    call_command("load_chronology", stdout=output)
+    assert "Events: 0 created" in output.getvalue()
+    assert "already existed" in output.getvalue()
+
+
+def test_if_empty_skips_loading_when_events_exist(loaded, data):
+    Event.objects.filter(slug="novaya-gazeta-expose").delete()
+    output = StringIO()
+    call_command("load_chronology", "--if-empty", stdout=output)
+    assert "nothing loaded" in output.getvalue()
+    assert not Event.objects.filter(slug="novaya-gazeta-expose").exists()
+
+
+def test_if_empty_loads_into_an_empty_database(db, data):
+    call_command("load_chronology", "--if-empty", stdout=StringIO())
+    assert database_counts() == expected_counts(data)
+
+
+def test_a_bad_data_file_fails_naming_the_item_and_loads_nothing(db, data, tmp_path):
+    broken = json.loads(json.dumps(data))
+    broken["events"][-1]["start"] = "2017-02-30"
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken), encoding="utf-8")
+
+    with pytest.raises(CommandError) as failure:
+        call_command("load_chronology", str(path), stdout=StringIO())
+
+    assert broken["events"][-1]["slug"] in str(failure.value)
+    assert "February 2017 has no day 30" in str(failure.value)
+    assert Event.objects.count() == 0 and Actor.objects.count() == 0
+
+
+def test_a_statement_whose_quote_is_not_in_its_excerpt_is_refused(db, data, tmp_path):
+    broken = json.loads(json.dumps(data))
+    statement = next(event for event in broken["events"] if event["statements"])["statements"][0]
+    statement["quote"] += " (words nobody said)"
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken), encoding="utf-8")
+
+    with pytest.raises(CommandError, match="excerpt"):
+        call_command("load_chronology", str(path), stdout=StringIO())
+    assert Statement.objects.count() == 0
+
+
+# Integrity of the record
+
+
+def test_every_published_event_and_statement_is_cited(loaded):
+    assert not Event.objects.public().uncited().exists()
+    assert not Statement.objects.public().uncited().exists()
+    assert Event.objects.public().count() == Event.objects.count()
+
+
+def test_every_quote_appears_verbatim_in_one_of_its_excerpts(loaded):
+    for statement in Statement.objects.prefetch_related("citations"):
+        excerpts = [collapse(citation.excerpt) for citation in statement.citations.all()]
+        assert any(collapse(statement.quote) in excerpt for excerpt in excerpts), statement.quote
+
+
+def test_every_event_is_dated_in_2017_or_late_2016(loaded):
+    earliest, latest = datetime.date(2016, 9, 1), datetime.date(2017, 12, 31)
+    for event in Event.objects.all():
+        assert earliest <= event.start.first_day <= latest, event.slug
+        if event.end:
+            assert event.start.first_day <= event.end.last_day <= latest, event.slug
+
+
+def test_protected_identities_hold_a_pseudonym_and_nothing_else(loaded):
+    protected = Actor.objects.protected()
+    assert {"anzor", "ahmed"} <= set(protected.values_list("slug", flat=True))
+    for actor in protected:
+        assert (actor.aliases, actor.description, actor.url, actor.affiliation_id) == ("", "", "", None)
+        # One pseudonym ("Anzor"), or a neutral label that says how they spoke and nothing more.
+        assert re.fullmatch(r"\w+", actor.name) or re.fullmatch(
+            r"Anonymous survivor \([^)]*\)", actor.name
+        ), actor.name
+
+
+def test_no_protected_identity_is_described_by_age_or_hometown_in_summaries(loaded):
+    for event in Event.objects.filter(participations__actor__protected_identity=True).distinct():
+        assert not re.search(r"\bin his \d0s\b|\bArgun\b", event.summary), event.slug
+
+
+def test_disputed_events_say_what_is_disputed(loaded):
+    disputed = Event.objects.filter(verification=Verification.DISPUTED)
+    assert disputed.exists()
+    for event in disputed:
+        assert len(event.verification_note.strip()) > 40, event.slug
+
+
+def test_sources_are_dated_and_seed_articles_are_archived(loaded):
+    archived = SourceArticle.objects.exclude(archive_filename="")
+    assert archived.count() == 5
+    for source in SourceArticle.objects.all():
+        assert source.published_date and source.notes, source.slug
+        assert source.url == "" or source.url.startswith(("http://", "https://")), source.slug
+
+
+# The excerpt check against the archived articles
+
+
+@needs_seeds
+def test_every_excerpt_is_verbatim_in_the_seed_articles(loaded):
+    output = StringIO()
+    call_command("check_excerpts", str(SEEDS_FOLDER), stdout=output, stderr=StringIO())
+    assert "All" in output.getvalue()
+
+
+@needs_seeds
+def test_a_tampered_archive_makes_check_excerpts_fail(loaded, tmp_path):
+    for seed in SEEDS_FOLDER.glob("*.txt"):
+        shutil.copy(seed, tmp_path / seed.name)
+    gcn = next(tmp_path.glob("002_*.txt"))
+    # "Correcting" the article's own typo is a change of wording: the check must notice it.
+    gcn.write_text(gcn.read_text(encoding="utf-8").replace("releasaed", "released"), encoding="utf-8")
+    errors = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("check_excerpts", str(tmp_path), stdout=StringIO(), stderr=errors)
+
+    assert "releasaed" in errors.getvalue() or "One escapee" in errors.getvalue()
+
+
+@needs_seeds
+def test_a_missing_archive_file_makes_check_excerpts_fail(loaded, tmp_path):
+    for seed in SEEDS_FOLDER.glob("*.txt"):
+        if not seed.name.startswith("004_"):
+            shutil.copy(seed, tmp_path / seed.name)
+    errors = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("check_excerpts", str(tmp_path), stdout=StringIO(), stderr=errors)
+
+    assert "missing" in errors.getvalue()
+
+
+def test_a_tampered_excerpt_makes_check_excerpts_fail(db, tmp_path):
+    (tmp_path / "article.txt").write_text("The quick brown fox\njumps over the lazy dog.")
+    category = Category.objects.create(name="Reporting", slug="reporting")
+    source = SourceArticle.objects.create(
+        title="An article", slug="an-article", archive_filename="article.txt"
+    )
+    event = Event.objects.create(
+        title="An event", slug="an-event", summary="…", start_date=datetime.date(2017, 4, 1),
+        category=category,
+    )
+    citation = Citation.objects.create(source=source, event=event, excerpt="brown fox jumps over")
+    call_command("check_excerpts", str(tmp_path), stdout=StringIO())
+
+    citation.excerpt = "brown fox leaps over"
+    citation.save()
+    errors = StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_excerpts", str(tmp_path), stdout=StringIO(), stderr=errors)
+    assert f"Citation {citation.pk}" in errors.getvalue() and "an-article" in errors.getvalue()
