@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test install install-test serve-check constraints lint clean
+.PHONY: help run test install install-test browser-deps constraints clean
 
 help:
 	@echo "make run    install, migrate, load the bundled chronology, serve on http://$(HOST):$(PORT)"
@@ -30,7 +30,16 @@ $(VENV)/.installed-test: $(VENV)/.installed-run
 	@touch $@
 
 install: $(VENV)/.installed-run
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test browser-deps
+
+# axe-core for the accessibility tests, from the npm registry at the version package-lock.json
+# pins. Without npm the browser tests skip and say why (under CI=true they fail instead).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+browser-deps: $(AXE)
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: skipping axe-core (the accessibility tests will skip)."; fi
 
 run: export DJANGO_DEBUG ?= 1
 run: install
@@ -60,4 +69,4 @@ constraints:
 	rm -rf $(VENV)/constraints-venv
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles tests/browser/node_modules

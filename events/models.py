@@ -474,6 +474,13 @@ class Event(NormalizedPartialDates, models.Model):
     def is_disputed(self):
         return self.verification == Verification.DISPUTED
 
+    def cited_sources(self):
+        """Each source this event cites, once, in citation order (uses prefetched citations)."""
+        sources = {}
+        for citation in self.citations.all():
+            sources.setdefault(citation.source_id, citation.source)
+        return list(sources.values())
+
     def clean(self):
         errors = {}
         if self.end_date and self.start_date and self.end.last_day < self.start.first_day:

@@ -1,0 +1,58 @@
+"""Playwright driving Debian's Chromium against the live test server.
+
+Locally, without Chromium or Playwright, these tests skip and say why. Under CI=true a missing
+browser is a failure: CI must run them.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def unavailable(reason):
+    if IN_CI:
+        pytest.fail(f"CI must run the browser tests, but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright is not installed (make test installs it)")
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
+    # beside one unless told it is safe, which it is here: the loop only drives the browser.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe_source():
+    if not AXE.exists():
+        unavailable(f"axe-core is not installed at {AXE} (make test runs npm ci in tests/browser)")
+    return AXE.read_text()
