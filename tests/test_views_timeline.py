@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from events.models import Actor, Event, Status, Verification
+from events.models import Actor, Status, Verification
 from events.partial_dates import PartialDate
 
 from .factories import (
