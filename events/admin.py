@@ -84,7 +84,7 @@ class CitationRequiredFormSet(BaseInlineFormSet):
 class CitationInline(SafeAutocompleteMixin, admin.StackedInline):
     model = Citation
     formset = CitationRequiredFormSet
-    fields = ["source", "excerpt", "note"]
+    fields = ["source", "excerpt", "is_summary", "note"]
     autocomplete_fields = ["source"]
     extra = 1
     min_num = 0
@@ -100,6 +100,7 @@ class EventCitationInline(CitationInline):
 
 class StatementCitationInline(CitationInline):
     fk_name = "statement"
+    fields = ["source", "excerpt", "note"]
 
 
 class EventActorInline(SafeAutocompleteMixin, admin.TabularInline):
@@ -220,10 +221,8 @@ class EventAdminForm(PartialDateFormMixin, forms.ModelForm):
 
     class Meta:
         model = Event
-        exclude = [
-            "start_date", "start_precision", "start_approximate",
-            "end_date", "end_precision", "end_approximate",
-        ]
+        fields = ["title", "slug", "start", "end", "category", "location", "summary", "status",
+                  "verification", "verification_note"]
 
 
 @admin.register(Event)
@@ -267,7 +266,7 @@ class StatementAdminForm(PartialDateFormMixin, forms.ModelForm):
 
     class Meta:
         model = Statement
-        exclude = ["date", "date_precision", "date_approximate"]
+        fields = ["quote", "speaker", "said_on", "venue", "event", "status"]
 
 
 @admin.register(Statement)
@@ -276,7 +275,9 @@ class StatementAdmin(PublishActionsMixin, SafeAutocompleteMixin, admin.ModelAdmi
     fields = ["quote", "speaker", "said_on", "venue", "event", "status"]
     autocomplete_fields = ["speaker", "event"]
     inlines = [StatementCitationInline]
-    list_display = ["quote_column", "speaker", "date_column", "event", "status", "citations_column"]
+    list_display = [
+        "quote_column", "speaker", "date_column", "event", "status", "citations_column"
+    ]
     list_filter = ["status", "speaker__kind"]
     search_fields = ["quote", "speaker__name", "venue"]
     list_select_related = ["speaker", "event"]
@@ -307,7 +308,8 @@ class SourceArticleAdminForm(PartialDateFormMixin, forms.ModelForm):
 
     class Meta:
         model = SourceArticle
-        exclude = ["published_date", "published_precision", "published_approximate"]
+        fields = ["title", "slug", "publisher", "url", "published", "author", "language",
+                  "archive_filename", "notes"]
 
 
 @admin.register(SourceArticle)
@@ -380,7 +382,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
-    fields = ["source", "event", "statement", "excerpt", "note"]
+    fields = ["source", "event", "statement", "excerpt", "is_summary", "note"]
     autocomplete_fields = ["source", "event", "statement"]
     list_display = ["source", "cites", "excerpt_column"]
     search_fields = ["excerpt", "source__title", "event__title", "statement__quote"]

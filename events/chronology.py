@@ -1,8 +1,11 @@
 """Loads the curated chronology (events/fixtures/chronology.json) into the database.
 
 The data file refers to everything by natural key: slugs for categories, actors, sources and
-events; (speaker, quote) for statements; (source, what is cited, excerpt) for citations. Loading
-only ever *creates* what is missing. A row that already exists is left exactly as it is, because
+events; (speaker, quote) for statements; (source, what is cited, excerpt) for citations. A
+citation may carry "is_summary": true when its excerpt is the curators' summary of the source
+rather than its exact words (for sources that cannot be quoted); the flag is not part of its
+natural key, and a statement's citation can never be a summary. Loading only ever *creates*
+what is missing. A row that already exists is left exactly as it is, because
 curators edit the record in the admin after the first load and a re-run must never undo their
 work. Loading the same file twice therefore changes nothing.
 
@@ -112,7 +115,8 @@ class _Loader:
         try:
             return table[slug]
         except KeyError:
-            raise ChronologyDataError(f"{label}: there is no {what} {slug!r} in the file.") from None
+            message = f"{label}: there is no {what} {slug!r} in the file."
+            raise ChronologyDataError(message) from None
 
     def load(self, data):
         for item in data.get("categories", []):
@@ -258,6 +262,11 @@ class _Loader:
     def load_citation(self, item, owner_label, event=None, statement=None):
         label = f"{owner_label}, citation of {item.get('source')!r}"
         source = self._lookup(self.sources, item["source"], "source", label)
+        # "is_summary": true marks an excerpt that is the curators' summary, not a quotation.
+        # It is not part of the natural key: a citation that exists is left as it is.
+        is_summary = item.get("is_summary", False)
+        if not isinstance(is_summary, bool):
+            raise ChronologyDataError(f"{label}: is_summary must be true or false.")
         self._find_or_create(
             "citations",
             Citation,
@@ -267,6 +276,7 @@ class _Loader:
                 event=event,
                 statement=statement,
                 excerpt=item["excerpt"],
+                is_summary=is_summary,
                 note=item.get("note", ""),
             ),
             label,

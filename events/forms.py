@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Actor, Category, SourceArticle, Verification
+from .models import Actor, Category, Event, SourceArticle, Verification
 from .partial_dates import MAX_INPUT_LENGTH, PartialDate
 
 PARTIAL_DATE_HELP = (
@@ -75,7 +75,18 @@ class PartialDateFormMixin:
         super()._update_errors(errors)
 
 
-class EventFilterForm(forms.Form):
+class DateRangeMixin:
+    """A date_from/date_to pair of partial dates, each end read as a whole period."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        date_from, date_to = cleaned_data.get("date_from"), cleaned_data.get("date_to")
+        if date_from and date_to and date_to.last_day < date_from.first_day:
+            self.add_error("date_to", "“To” is before “From”.")
+        return cleaned_data
+
+
+class EventFilterForm(DateRangeMixin, forms.Form):
     """The reader's filters, validated once for the pages, the API and the exports.
 
     `filter(queryset)` hands the cleaned values to EventQuerySet.filter_by, which holds what
@@ -116,20 +127,13 @@ class EventFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.all()
-        self.fields["actor"].queryset = Actor.objects.all()
+        self.fields["actor"].queryset = Actor.objects.public()
         self.fields["actor_kind"].choices = [("", "Any kind"), *Actor.Kind.choices]
         self.fields["source"].queryset = SourceArticle.objects.all()
-        self.fields["publisher"].queryset = Actor.objects.filter(kind=Actor.Kind.MEDIA)
+        self.fields["publisher"].queryset = Actor.objects.public().filter(kind=Actor.Kind.MEDIA)
         self.fields["verification"].choices = Verification.choices
         for name in ("date_from", "date_to"):
             self.fields[name].widget.attrs.update(size=12, placeholder="YYYY-MM")
-
-    def clean(self):
-        cleaned_data = super().clean()
-        date_from, date_to = cleaned_data.get("date_from"), cleaned_data.get("date_to")
-        if date_from and date_to and date_to.last_day < date_from.first_day:
-            self.add_error("date_to", "“To” is before “From”.")
-        return cleaned_data
 
     def filter(self, events):
         data = self.cleaned_data
@@ -148,3 +152,28 @@ class EventFilterForm(forms.Form):
     @property
     def is_filtered(self):
         return self.is_bound and any(self.cleaned_data.get(name) for name in self.fields)
+
+
+class StatementFilterForm(DateRangeMixin, forms.Form):
+    """The API's statement filters, validated as the event filters are."""
+
+    q = forms.CharField(required=False, max_length=200)
+    speaker = forms.ModelChoiceField(queryset=None, to_field_name="slug", required=False)
+    event = forms.ModelChoiceField(queryset=None, to_field_name="slug", required=False)
+    date_from = PartialDateFormField(required=False)
+    date_to = PartialDateFormField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["speaker"].queryset = Actor.objects.public()
+        self.fields["event"].queryset = Event.objects.public()
+
+    def filter(self, statements):
+        data = self.cleaned_data
+        return statements.filter_by(
+            q=data.get("q", ""),
+            speaker=data.get("speaker"),
+            event=data.get("event"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )

@@ -60,6 +60,23 @@ class ActorQuerySet(models.QuerySet):
     def protected(self):
         return self.filter(protected_identity=True)
 
+    def public(self):
+        """Actors the public record names: in a published event or a public statement, as a
+        publisher, or as the affiliation of such an actor. An actor that only a draft mentions
+        stays unknown to readers, so a draft cannot leak through an actor page or filter."""
+        members_in_record = Actor.objects.filter(affiliation=OuterRef("pk")).filter(
+            _named_in_public_record(OuterRef("pk"))
+        )
+        return self.filter(_named_in_public_record(OuterRef("pk")) | Exists(members_in_record))
+
+
+def _named_in_public_record(actor):
+    return (
+        Exists(EventActor.objects.filter(actor=actor, event__status=Status.PUBLISHED))
+        | Exists(Statement.objects.public().filter(speaker=actor))
+        | Exists(SourceArticle.objects.filter(publisher=actor))
+    )
+
 
 class Actor(models.Model):
     class Kind(models.TextChoices):
@@ -262,7 +279,10 @@ class EventQuerySet(models.QuerySet):
                 queryset=Statement.objects.public()
                 .select_related("speaker")
                 .prefetch_related(
-                    Prefetch("citations", queryset=Citation.objects.select_related("source"))
+                    Prefetch(
+                        "citations",
+                        queryset=Citation.objects.select_related("source__publisher"),
+                    )
                 )
                 .chronological(),
             ),
@@ -379,7 +399,9 @@ class EventQuerySet(models.QuerySet):
 class Event(NormalizedPartialDates, models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The event's permanent address: never change it once published."
+        max_length=200,
+        unique=True,
+        help_text="The event's permanent address: never change it once published.",
     )
     summary = models.TextField(
         help_text="What happened, in plain words, as the sources report it. No claims the "
@@ -532,6 +554,21 @@ class StatementQuerySet(models.QuerySet):
     def uncited(self):
         return self.filter(citations__isnull=True)
 
+    def filter_by(self, *, q="", speaker=None, event=None, date_from=None, date_to=None):
+        """Statement filters; dates mean what they mean for events (each end a whole period)."""
+        statements = self
+        if speaker is not None:
+            statements = statements.filter(speaker=speaker)
+        if event is not None:
+            statements = statements.filter(event=event)
+        if date_from is not None:
+            statements = statements.filter(date__gte=date_from.first_day)
+        if date_to is not None:
+            statements = statements.filter(date__lte=date_to.last_day)
+        for word in q.split()[:20]:
+            statements = statements.filter(quote__icontains=word)
+        return statements
+
 
 class Statement(NormalizedPartialDates, models.Model):
     quote = models.TextField(
@@ -602,6 +639,13 @@ class Citation(models.Model):
         help_text="The passage of the source that supports the claim, copied verbatim. For a "
         "statement it must contain the quote."
     )
+    is_summary = models.BooleanField(
+        "excerpt is a summary",
+        default=False,
+        help_text="Tick when the excerpt is the curators' summary of the passage, not its exact "
+        "words (for a source that cannot be quoted here). Readers see it labelled as a summary, "
+        "never as a quotation. A statement's citation must quote, so it cannot be a summary.",
+    )
     note = models.CharField(
         max_length=300, blank=True, help_text="Optional: what this citation supports, if not all."
     )
@@ -609,6 +653,12 @@ class Citation(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(statement__isnull=True) | Q(is_summary=False),
+                name="statement_citation_quotes",
+                violation_error_message="A statement's citation must quote the source: it "
+                "cannot be a summary.",
+            ),
             models.CheckConstraint(
                 condition=Q(event__isnull=False, statement__isnull=True)
                 | Q(event__isnull=True, statement__isnull=False),
@@ -625,6 +675,10 @@ class Citation(models.Model):
         return f"{self.source} → {self.event or self.statement}"
 
     def clean(self):
+        if self.statement_id and self.is_summary:
+            raise ValidationError(
+                {"is_summary": "A statement's citation must quote the source, not summarise it."}
+            )
         if self.statement_id and self.excerpt:
             quote = " ".join(self.statement.quote.split())
             if quote not in " ".join(self.excerpt.split()):

@@ -168,7 +168,8 @@ def format_range(start, end):
         return f"{prefix}{first.year}-{last.year}"
     if start.precision == Precision.MONTH:
         if first.year == last.year:
-            return f"{prefix}{MONTH_NAMES[first.month - 1]}-{MONTH_NAMES[last.month - 1]} {last.year}"
+            months = f"{MONTH_NAMES[first.month - 1]}-{MONTH_NAMES[last.month - 1]}"
+            return f"{prefix}{months} {last.year}"
         return f"{prefix}{start._plain()} - {end._plain()}"
     if (first.year, first.month) == (last.year, last.month):
         return f"{prefix}{first.day}-{last.day} {MONTH_NAMES[last.month - 1]} {last.year}"

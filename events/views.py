@@ -72,7 +72,7 @@ def event_detail(request, slug):
 
 @require_safe
 def actor_detail(request, slug):
-    actor = get_object_or_404(Actor.objects.select_related("affiliation"), slug=slug)
+    actor = get_object_or_404(Actor.objects.public().select_related("affiliation"), slug=slug)
     events = Event.objects.public().filter_by(actor=actor).for_listing().chronological()
     try:
         page_obj = paginate(request, events)
@@ -88,7 +88,9 @@ def actor_detail(request, slug):
         .chronological()
     )
     members = (
-        actor.members.filter(protected_identity=False) if not actor.protected_identity else []
+        actor.members.public().filter(protected_identity=False)
+        if not actor.protected_identity
+        else []
     )
     return render(
         request,

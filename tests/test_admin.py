@@ -129,7 +129,8 @@ def test_a_partial_date_is_entered_as_text(curator_client, record):
     ],
 )
 def test_bad_input_comes_back_as_form_errors(curator_client, record, overrides, message):
-    response = curator_client.post(reverse("admin:events_event_add"), event_form(record, **overrides))
+    data = event_form(record, **overrides)
+    response = curator_client.post(reverse("admin:events_event_add"), data)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Event.objects.exists()

@@ -137,7 +137,8 @@ class TestProtectedIdentities:
     def test_each_revealing_field_is_refused_in_the_database(self, field):
         values = {"aliases": "Real Name", "url": "https://example.org",
                   "affiliation": ActorFactory(kind=Actor.Kind.ORGANISATION)}
-        actor = Actor(name="Anzor", slug="anzor", protected_identity=True, **{field: values[field]})
+        actor = Actor(name="Anzor", slug="anzor", protected_identity=True,
+                      **{field: values[field]})
         assert_refused_by_database(actor.save)
 
     def test_a_pseudonym_alone_is_fine(self):
@@ -184,3 +185,20 @@ class TestQuerySets:
         uncited = EventFactory()
         assert list(Event.objects.uncited()) == [uncited]
         assert Event.objects.with_citation_count().get(pk=cited.pk).citation_count == 1
+
+
+def test_a_statement_citation_cannot_be_a_summary():
+    statement = StatementFactory(quote="We don’t have any gays.")
+    citation = Citation(source=SourceArticleFactory(), statement=statement, is_summary=True,
+                        excerpt="He said: “We don’t have any gays.”")
+    with pytest.raises(ValidationError) as error:
+        citation.full_clean()
+    assert "is_summary" in error.value.message_dict
+    assert_refused_by_database(citation.save)
+
+
+def test_an_event_citation_may_be_a_summary():
+    citation = Citation(source=SourceArticleFactory(), event=EventFactory(), is_summary=True,
+                        excerpt="TASS reports the article appeared on 1 April 2017.")
+    citation.full_clean()
+    citation.save()

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from events.models import Actor, Status, Verification
+from events.models import Actor, Event, Status, Verification
 from events.partial_dates import PartialDate
 
 from .factories import (
@@ -306,7 +306,7 @@ def test_escaping_of_curator_text(client, world):
 
 def grow(world, count):
     category = world["reporting"]
-    for number in range(count):
+    for _ in range(count):
         event = PublishedEventFactory(category=category, start=PartialDate.parse("2017-05-02"))
         EventActorFactory(event=event, actor=world["karimov"])
         EventActorFactory(event=event, actor=world["novaya"])
@@ -340,3 +340,26 @@ def test_query_count_does_not_grow_with_the_record(client, world, url, django_as
     grow(world, 30)
     with django_assert_num_queries(expected):
         assert client.get(path, params).status_code == 200
+
+
+def test_a_summary_citation_is_labelled_and_not_shown_as_a_quotation(client, world):
+    CitationFactory(event=world["expose"], excerpt="TASS dates the article to 1 April 2017.",
+                    is_summary=True)
+    html = client.get(reverse("events:event_detail", args=["expose"])).content.decode()
+    assert ("Summary by the curators, not a quotation:</span> TASS dates the article to "
+            "1 April 2017.") in html
+    assert "<blockquote class=\"excerpt\"><p>TASS dates" not in html
+
+
+def test_an_actor_only_a_draft_names_stays_unknown(client, world):
+    secret = ActorFactory(name="Named only in a draft", slug="draft-only")
+    EventActorFactory(event=Event.objects.get(slug="draft-rumour"), actor=secret)
+    assert client.get(reverse("events:actor_detail", args=["draft-only"])).status_code == 404
+    response = get(client, actor="draft-only")
+    assert response.status_code == 400
+    assert "Named only in a draft" not in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["category", "actor", "source", "publisher", "q"])
+def test_nul_in_any_filter_is_a_400(client, world, field):
+    assert get(client, **{field: "a\x00b"}).status_code == 400

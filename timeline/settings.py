@@ -46,9 +46,9 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Production needs a long random secret, e.g. "
-            "DJANGO_SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')\"; "
-            "for development set DJANGO_DEBUG=1 (make run does)."
+            "DJANGO_SECRET_KEY is not set. Production needs a long random secret, e.g. from "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'. "
+            "For development set DJANGO_DEBUG=1 (make run does)."
         )
     # Development only: never used when DEBUG is off.
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105
@@ -168,3 +168,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Public API (see docs/api.md): HTTP caching and throttling of anonymous clients.
+# Seconds a client or a shared cache may reuse a response without asking again.
+API_CACHE_MAX_AGE = env_int("DJANGO_API_CACHE_MAX_AGE", 60)
+# Requests one address may make, as "600/min", "20/s" or "10000/day"; empty turns it off.
+# Counted in the default cache (per process unless CACHES says otherwise).
+API_THROTTLE_RATE = os.environ.get("DJANGO_API_THROTTLE_RATE", "600/min").strip() or None
+# Proxies in front of the app that append to X-Forwarded-For (1 behind nginx or Caddy);
+# with 0 the client's address is the connection's, so a client cannot forge it.
+NINJA_NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0)

@@ -2,7 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from .api import api
+from events.api import record_last_modified
+from events.feeds import EventFeed
+
+from .api import api, public_read_only
 
 admin.site.site_header = "Chechnya 2017 chronology: curators"
 admin.site.site_title = "Chronology curators"
@@ -11,5 +14,6 @@ admin.site.index_title = "The record"
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", api.urls),
+    path("feed/", public_read_only(EventFeed(), record_last_modified), name="feed"),
     path("", include("events.urls")),
 ]

@@ -37,7 +37,8 @@ def record():
         title="Spokesman denies the report", slug="denial", category=denial,
         summary="A flat denial.", start=PartialDate.parse("2017-04-01"),
     )
-    PublishedStatementFactory(event=denial_event, quote="You cannot arrest people who do not exist.")
+    PublishedStatementFactory(event=denial_event,
+                              quote="You cannot arrest people who do not exist.")
     PublishedEventFactory(title="Kadyrov tells HBO there are no gays", slug="hbo",
                           category=denial, start=PartialDate.parse("2017-07"),
                           summary="An interview.")
@@ -59,7 +60,8 @@ def test_filter_in_place_updates_results_and_url(page, live_server, record):
 
     assert titles(page) == ["Spokesman denies the report", "Kadyrov tells HBO there are no gays"]
     assert page.evaluate("window.notReloaded") is True  # swapped in place, no page load
-    assert "2 events match these filters" in " ".join(page.locator(".result-count").inner_text().split())
+    count_text = " ".join(page.locator(".result-count").inner_text().split())
+    assert "2 events match these filters" in count_text
 
 
 def test_reloading_the_pushed_url_gives_the_same_view(page, live_server, record):

@@ -4,6 +4,9 @@ For every citation whose source names an archived text file, the excerpt must ap
 FOLDER/<archive_filename>. Runs of whitespace are treated as one space (line breaks in an
 excerpt are not a change of wording); nothing else is normalised, so a changed quote mark,
 corrected typo or dropped word is reported.
+
+A citation marked is_summary holds the curators' summary of its source, not a quotation, so it is
+skipped; the summary line says how many were.
 """
 
 from pathlib import Path
@@ -27,8 +30,10 @@ class Command(BaseCommand):
         folder = Path(folder)
         if not folder.is_dir():
             raise CommandError(f"{folder} is not a folder.")
+        summaries = Citation.objects.filter(is_summary=True).count()
         citations = (
             Citation.objects.exclude(source__archive_filename="")
+            .filter(is_summary=False)
             .select_related("source")
             .order_by("source__archive_filename", "pk")
         )
@@ -54,11 +59,16 @@ class Command(BaseCommand):
                 )
         for failure in failures:
             self.stderr.write(failure)
+        noun = "summary" if summaries == 1 else "summaries"
+        skipped = f"{summaries} {noun} by the curators skipped (not quotations)"
         if failures:
-            raise CommandError(f"{len(failures)} of {checked} excerpts failed the check.")
+            raise CommandError(
+                f"{len(failures)} of {checked} excerpts failed the check; {skipped}."
+            )
         self.stdout.write(
             self.style.SUCCESS(
-                f"All {checked} excerpts appear verbatim in {len(texts)} archived files."
+                f"All {checked} excerpts appear verbatim in {len(texts)} archived files; "
+                f"{skipped}."
             )
         )
 

@@ -37,7 +37,8 @@ class Command(BaseCommand):
         for kind in KINDS:
             created, existing = counts[kind]["created"], counts[kind]["existing"]
             self.stdout.write(
-                f"{kind.replace('_', ' ').capitalize()}: {created} created, {existing} already existed."
+                f"{kind.replace('_', ' ').capitalize()}: "
+                f"{created} created, {existing} already existed."
             )
         total = sum(count["created"] for count in counts.values())
         self.stdout.write(self.style.SUCCESS(f"Loaded {path}: {total} rows created."))

@@ -1,0 +1,163 @@
+"""Exports that other tools open as they are: Knight Lab's TimelineJS 3 JSON and CSV.
+
+Both take events already filtered (EventFilterForm) and prefetched (`.for_listing()`), so
+they honour the page's filters and run a fixed number of queries.
+"""
+
+import csv
+import io
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join, linebreaks
+
+from .partial_dates import Precision
+
+TIMELINE_TITLE = "Chechnya 2017: a documented chronology"
+
+CSV_COLUMNS = [
+    "id",
+    "slug",
+    "title",
+    "date",
+    "date_precision",
+    "date_approximate",
+    "end_date",
+    "end_date_precision",
+    "end_date_approximate",
+    "date_display",
+    "category",
+    "location",
+    "verification",
+    "verification_note",
+    "summary",
+    "actors",
+    "citation_urls",
+    "url",
+    "api_url",
+]
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def timeline_date(partial_date):
+    """A TimelineJS date object, only as precise as the partial date."""
+    parts = {"year": partial_date.date.year}
+    if partial_date.precision <= Precision.MONTH:
+        parts["month"] = partial_date.date.month
+    if partial_date.precision == Precision.DAY:
+        parts["day"] = partial_date.date.day
+    return parts
+
+
+def _citation_links(event):
+    citations = [citation for citation in event.citations.all() if citation.source.url]
+    if not citations:
+        return ""
+    return format_html(
+        "<p>Sources: {}</p>",
+        format_html_join(
+            "; ",
+            '<a href="{}" rel="noopener">{}</a>',
+            ((citation.source.url, citation.source.title) for citation in citations),
+        ),
+    )
+
+
+def timelinejs(request, events):
+    slides = []
+    for event in events:
+        slide = {
+            "unique_id": event.slug,
+            "start_date": timeline_date(event.start),
+            # The record's own wording ("c. April 2017", "1-3 April 2017"), never more precise
+            # than the evidence; TimelineJS would otherwise print a full US-style date.
+            "display_date": event.date_display,
+            "text": {
+                "headline": event.title,
+                "text": linebreaks(event.summary, autoescape=True)
+                + format_html(
+                    '<p><a href="{}">The event in the chronology</a></p>',
+                    request.build_absolute_uri(event.get_absolute_url()),
+                )
+                + _citation_links(event),
+            },
+            "group": event.category.name,
+        }
+        if event.end is not None:
+            slide["end_date"] = timeline_date(event.end)
+        slides.append(slide)
+    page = request.build_absolute_uri(reverse("events:event_list"))
+    if request.GET:
+        page += "?" + request.GET.urlencode()
+    return {
+        "title": {
+            "text": {
+                "headline": TIMELINE_TITLE,
+                "text": format_html(
+                    "<p>{} events, each linked to the reporting it rests on. "
+                    'Filter and read them in <a href="{}">the chronology</a>.</p>',
+                    len(slides),
+                    page,
+                ),
+            }
+        },
+        "events": slides,
+    }
+
+
+def _cell(value):
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        # The apostrophe makes a spreadsheet show the text instead of evaluating it.
+        return "'" + text
+    return text
+
+
+def event_row(request, event):
+    start, end = event.start, event.end
+    actors = [
+        f"{participation.actor.name} ({participation.role})"
+        if participation.role
+        else participation.actor.name
+        for participation in event.participations.all()
+    ]
+    return [
+        event.pk,
+        event.slug,
+        event.title,
+        start.iso(),
+        start.precision.label,
+        "yes" if start.approximate else "no",
+        end.iso() if end else "",
+        end.precision.label if end else "",
+        ("yes" if end.approximate else "no") if end else "",
+        event.date_display,
+        event.category.name,
+        event.location,
+        event.verification,
+        event.verification_note,
+        event.summary,
+        "; ".join(actors),
+        " ".join(
+            dict.fromkeys(
+                citation.source.url for citation in event.citations.all() if citation.source.url
+            )
+        ),
+        request.build_absolute_uri(event.get_absolute_url()),
+        request.build_absolute_uri(reverse("api-1:event_detail", args=[event.slug])),
+    ]
+
+
+def events_csv(request, events):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for event in events:
+        writer.writerow([_cell(value) for value in event_row(request, event)])
+    # The byte order mark tells spreadsheets (Excel above all) the file is UTF-8.
+    response = HttpResponse(
+        "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8; header=present"
+    )
+    response["Content-Disposition"] = 'attachment; filename="chechnya-2017-events.csv"'
+    return response

@@ -1,0 +1,92 @@
+"""The Atom feed of events (/feed/), newest first, with the timeline page's filters.
+
+`/feed/?category=denials` follows only the denials: the query string goes through
+EventFilterForm, like the page's and the API's.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html, format_html_join, linebreaks
+
+from .forms import EventFilterForm
+from .models import Event
+
+FEED_TITLE = "Chechnya 2017: a documented chronology"
+
+
+class EventFeed(Feed):
+    feed_type = Atom1Feed
+    title = FEED_TITLE
+    subtitle = (
+        "Events of the reporting on the 2017 anti-gay purge in Chechnya and the world's "
+        "response, each linked to the reporting it rests on. Newest first."
+    )
+    author_name = FEED_TITLE
+
+    def __call__(self, request, *args, **kwargs):
+        form = EventFilterForm(request.GET)
+        if not form.is_valid():
+            messages = "\n".join(
+                f"{field}: {error['message']}"
+                for field, errors in form.errors.get_json_data().items()
+                for error in errors
+            )
+            return HttpResponseBadRequest(
+                f"Invalid filters.\n{messages}\n", content_type="text/plain; charset=utf-8"
+            )
+        # The feed object is shared by every request: per-request state rides on the request.
+        request.event_filter_form = form
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request, *args, **kwargs):
+        return request
+
+    def link(self, request):
+        return _with_query(reverse("events:event_list"), request)
+
+    def feed_url(self, request):
+        return _with_query(reverse("feed"), request)
+
+    def feed_guid(self, request):
+        return request.build_absolute_uri(self.feed_url(request))
+
+    def items(self, request):
+        events = request.event_filter_form.filter(Event.objects.public())
+        return events.chronological().reverse().for_listing()
+
+    def item_title(self, event):
+        return f"{event.date_display}: {event.title}"
+
+    def item_description(self, event):
+        sources = format_html_join(
+            "",
+            "<li>{}</li>",
+            (
+                (
+                    format_html('<a href="{}">{}</a>', citation.source.url, citation.source.title)
+                    if citation.source.url
+                    else citation.source.title,
+                )
+                for citation in event.citations.all()
+            ),
+        )
+        return (
+            format_html("<p><strong>{}</strong></p>", event.date_display)
+            + linebreaks(event.summary, autoescape=True)
+            + (format_html("<p>Sources:</p><ul>{}</ul>", sources) if sources else "")
+        )
+
+    def item_pubdate(self, event):
+        return event.created_at
+
+    def item_updateddate(self, event):
+        return event.updated_at
+
+    def item_categories(self, event):
+        return [event.category.name]
+
+
+def _with_query(url, request):
+    return f"{url}?{request.GET.urlencode()}" if request.GET else url

@@ -1,0 +1,375 @@
+"""The API's output shapes, written out field by field (never `fields="__all__"`).
+
+Every resolver that builds a link takes it from the request (`context["request"]`), so `url`
+and `api_url` are absolute for whatever host the API is served from. A protected identity
+is served by its name (the pseudonym) and slug only: the resolvers below return nothing else
+for it, whatever the record holds.
+"""
+
+from typing import Literal
+
+from django.urls import reverse
+from ninja import Field, Schema
+
+from .models import Actor, Verification
+from .partial_dates import PartialDate
+
+ActorKind = Literal[tuple(Actor.Kind.values)]
+VerificationValue = Literal[tuple(Verification.values)]
+
+
+def absolute(context, path):
+    return context["request"].build_absolute_uri(path)
+
+
+def api_path(name, *args):
+    return reverse(f"api-1:{name}", args=args)
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="What went wrong, in words a person can act on.")
+    errors: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="For invalid parameters: each parameter's messages, by parameter name.",
+    )
+
+
+class PartialDateOut(Schema):
+    """A date known to the day, the month or the year, possibly approximate."""
+
+    date: str = Field(
+        description="ISO 8601 prefix, as precise as the evidence: 2017, 2017-04 or 2017-04-01.",
+        examples=["2017-04"],
+    )
+    precision: Literal["day", "month", "year"]
+    approximate: bool
+    display: str = Field(description="As a reader sees it: “c. April 2017”.")
+
+    @staticmethod
+    def of(partial_date: PartialDate | None):
+        if partial_date is None:
+            return None
+        return {
+            "date": partial_date.iso(),
+            "precision": partial_date.precision.label,
+            "approximate": partial_date.approximate,
+            "display": partial_date.display(),
+        }
+
+
+class CategoryRef(Schema):
+    id: int
+    slug: str
+    name: str
+    url: str
+    api_url: str
+
+    @staticmethod
+    def resolve_url(category, context):
+        return absolute(context, category.get_absolute_url())
+
+    @staticmethod
+    def resolve_api_url(category, context):
+        return absolute(context, api_path("category_detail", category.slug))
+
+
+class CategoryOut(CategoryRef):
+    description: str
+    event_count: int = Field(description="Published events in this category.")
+
+
+class ActorRef(Schema):
+    id: int
+    slug: str
+    name: str = Field(description="For a protected identity: the pseudonym, and nothing else.")
+    kind: ActorKind
+    protected_identity: bool
+    url: str = Field(description="The actor's page on the site.")
+    api_url: str
+
+    @staticmethod
+    def resolve_url(actor, context):
+        return absolute(context, actor.get_absolute_url())
+
+    @staticmethod
+    def resolve_api_url(actor, context):
+        return absolute(context, api_path("actor_detail", actor.slug))
+
+
+class ActorOut(ActorRef):
+    """An actor; for a protected identity every field beyond name and slug is empty."""
+
+    aliases: list[str]
+    description: str
+    website: str | None = Field(description="An official web page, if any.")
+    affiliation: ActorRef | None = Field(description="The body this actor speaks for.")
+
+    @staticmethod
+    def resolve_aliases(actor):
+        return [] if actor.protected_identity else actor.alias_list
+
+    @staticmethod
+    def resolve_description(actor):
+        return "" if actor.protected_identity else actor.description
+
+    @staticmethod
+    def resolve_website(actor):
+        return None if actor.protected_identity else (actor.url or None)
+
+    @staticmethod
+    def resolve_affiliation(actor):
+        return None if actor.protected_identity else actor.affiliation
+
+
+class SourceRef(Schema):
+    id: int
+    slug: str
+    title: str
+    publisher: ActorRef | None
+    published: PartialDateOut | None
+    author: str
+    language: str
+    article_url: str | None = Field(description="Where the article itself can be read.")
+    url: str = Field(description="The source's page on the site.")
+    api_url: str
+
+    @staticmethod
+    def resolve_published(source):
+        return PartialDateOut.of(source.published)
+
+    @staticmethod
+    def resolve_article_url(source):
+        return source.url or None
+
+    @staticmethod
+    def resolve_url(source, context):
+        return absolute(context, source.get_absolute_url())
+
+    @staticmethod
+    def resolve_api_url(source, context):
+        return absolute(context, api_path("source_detail", source.slug))
+
+
+class CitationOut(Schema):
+    id: int
+    excerpt: str = Field(
+        description="The supporting passage, verbatim from the source, unless "
+        "excerpt_is_summary."
+    )
+    excerpt_is_summary: bool = Field(
+        description="The excerpt is the curators' summary of the passage, not its exact words: "
+        "never present it as a quotation."
+    )
+    note: str
+    source: SourceRef
+
+    @staticmethod
+    def resolve_excerpt_is_summary(citation):
+        return citation.is_summary
+
+
+class EventRef(Schema):
+    id: int
+    slug: str
+    title: str
+    start: PartialDateOut
+    end: PartialDateOut | None
+    date_display: str
+    url: str
+    api_url: str
+
+    @staticmethod
+    def resolve_start(event):
+        return PartialDateOut.of(event.start)
+
+    @staticmethod
+    def resolve_end(event):
+        return PartialDateOut.of(event.end)
+
+    @staticmethod
+    def resolve_url(event, context):
+        return absolute(context, event.get_absolute_url())
+
+    @staticmethod
+    def resolve_api_url(event, context):
+        return absolute(context, api_path("event_detail", event.slug))
+
+
+class EventStatementOut(Schema):
+    """A statement inside its event (the enclosing object)."""
+
+    id: int
+    quote: str = Field(description="The exact words, verbatim from the cited source.")
+    speaker: ActorRef
+    said_on: PartialDateOut
+    venue: str = Field(description="Where or to whom: “to Interfax”.")
+    citations: list[CitationOut]
+    api_url: str
+
+    @staticmethod
+    def resolve_said_on(statement):
+        return PartialDateOut.of(statement.said_on)
+
+    @staticmethod
+    def resolve_citations(statement):
+        return statement.citations.all()
+
+    @staticmethod
+    def resolve_api_url(statement, context):
+        return absolute(context, api_path("statement_detail", statement.pk))
+
+
+class StatementOut(EventStatementOut):
+    event: EventRef | None = Field(description="The event the statement belongs to, if any.")
+    url: str | None = Field(description="The page of the event the statement belongs to.")
+
+    @staticmethod
+    def resolve_url(statement, context):
+        if statement.event_id is None:
+            return None
+        return absolute(context, statement.event.get_absolute_url())
+
+
+class ParticipationOut(Schema):
+    actor: ActorRef
+    role: str = Field(description="What the actor did in the event: “reported”, “denied”.")
+
+
+class EventOut(EventRef):
+    summary: str
+    category: CategoryRef
+    location: str
+    verification: VerificationValue
+    verification_note: str
+    actors: list[ParticipationOut]
+    citations: list[CitationOut]
+    updated_at: str = Field(description="When the record of this event last changed (ISO 8601).")
+
+    @staticmethod
+    def resolve_actors(event):
+        return event.participations.all()
+
+    @staticmethod
+    def resolve_citations(event):
+        return event.citations.all()
+
+    @staticmethod
+    def resolve_updated_at(event):
+        return event.updated_at.isoformat()
+
+
+class EventDetailOut(EventOut):
+    statements: list[EventStatementOut] = Field(
+        description="Published statements of this event."
+    )
+
+    @staticmethod
+    def resolve_statements(event):
+        return event.statements.all()
+
+
+class ActorEventOut(EventRef):
+    """An event an actor takes part in or made a statement in."""
+
+    category: CategoryRef
+    role: str | None = Field(description="The actor's role, when listed among those involved.")
+
+    @staticmethod
+    def resolve_role(event):
+        roles = [participation.role for participation in event.actor_participations]
+        return roles[0] if roles else None
+
+
+class ActorDetailOut(ActorOut):
+    statements: list[StatementOut] = Field(description="Their public statements.")
+    events: list[ActorEventOut] = Field(
+        description="Published events they take part in or made a statement in."
+    )
+
+    @staticmethod
+    def resolve_statements(actor):
+        return actor.statements_served
+
+    @staticmethod
+    def resolve_events(actor):
+        return actor.events_served
+
+
+class SourceOut(SourceRef):
+    notes: str = Field(description="What the article is, how its date was worked out.")
+    citation_count: int = Field(description="Citations of this source in the public record.")
+
+
+class CitingStatementOut(Schema):
+    id: int
+    quote: str
+    speaker: ActorRef
+    said_on: PartialDateOut
+    event: EventRef | None
+    api_url: str
+
+    @staticmethod
+    def resolve_said_on(statement):
+        return PartialDateOut.of(statement.said_on)
+
+    @staticmethod
+    def resolve_api_url(statement, context):
+        return absolute(context, api_path("statement_detail", statement.pk))
+
+
+class SourceCitationOut(Schema):
+    """What a source is cited for: one published event or one published statement."""
+
+    id: int
+    excerpt: str
+    excerpt_is_summary: bool = Field(
+        description="The excerpt is the curators' summary, not the source's words."
+    )
+    note: str
+    event: EventRef | None
+    statement: CitingStatementOut | None
+
+    @staticmethod
+    def resolve_excerpt_is_summary(citation):
+        return citation.is_summary
+
+
+class SourceDetailOut(SourceOut):
+    citations: list[SourceCitationOut] = Field(
+        description="Where the public record cites this source, in chronological order."
+    )
+
+    @staticmethod
+    def resolve_citations(source):
+        return source.citations_served
+
+
+class TimelineDate(Schema):
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+
+class TimelineText(Schema):
+    headline: str
+    text: str
+
+
+class TimelineSlide(Schema):
+    text: TimelineText
+
+
+class TimelineEvent(Schema):
+    unique_id: str
+    start_date: TimelineDate
+    end_date: TimelineDate | None = None
+    display_date: str | None = None
+    text: TimelineText
+    group: str
+
+
+class TimelineOut(Schema):
+    """Knight Lab TimelineJS 3 JSON: load it as-is with `new TL.Timeline(id, data)`."""
+
+    title: TimelineSlide
+    events: list[TimelineEvent]

@@ -1,0 +1,116 @@
+"""schema.org JSON-LD for event pages: `{% event_jsonld event %}` in templates/events/_jsonld.html.
+
+Written in Python and serialised with json.dumps, then <, > and & escaped as \\u003c, \\u003e
+and \\u0026: still the same JSON to a parser, but no text (a quote, a title) can close the
+<script> element or open a comment in it.
+"""
+
+import json
+
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+ACTOR_TYPES = {
+    "person": "Person",
+    "media": "NewsMediaOrganization",
+    "government": "GovernmentOrganization",
+}
+SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def script_safe_json(data):
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(SCRIPT_SAFE))  # noqa: S308
+
+
+def _related(instance, name, queryset):
+    """The prefetched objects when the view prefetched them, else one query for them all."""
+    if name in getattr(instance, "_prefetched_objects_cache", {}):
+        return list(getattr(instance, name).all())
+    return list(queryset)
+
+
+def _actor(actor, absolute):
+    # A protected identity is named by its pseudonym and nothing else: no page, no link.
+    data = {"@type": ACTOR_TYPES.get(actor.kind, "Organization"), "name": actor.name}
+    if not actor.protected_identity:
+        data["url"] = absolute(actor.get_absolute_url())
+    return data
+
+
+def _article(source, absolute):
+    data = {"@type": "NewsArticle", "headline": source.title, "url": source.url or None}
+    if source.published:
+        data["datePublished"] = source.published.iso()
+    if source.author:
+        data["author"] = {"@type": "Person", "name": source.author}
+    if source.publisher_id:
+        data["publisher"] = {"@type": "NewsMediaOrganization", "name": source.publisher.name}
+    data["mainEntityOfPage"] = absolute(source.get_absolute_url())
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def event_data(event, absolute):
+    """The schema.org Event for a published event, its statements as Quotations."""
+    from events.models import Citation, EventActor, Statement
+
+    citations = _related(
+        event,
+        "citations",
+        Citation.objects.filter(event=event).select_related("source__publisher"),
+    )
+    statements = _related(
+        event,
+        "statements",
+        Statement.objects.public().filter(event=event).select_related("speaker").chronological(),
+    )
+    participations = _related(
+        event, "participations", EventActor.objects.filter(event=event).select_related("actor")
+    )
+    if statements and "citations" in getattr(statements[0], "_prefetched_objects_cache", {}):
+        statement_citations = {s.pk: list(s.citations.all()) for s in statements}
+    else:
+        statement_citations = {}
+        for citation in Citation.objects.filter(statement__in=statements).select_related(
+            "source__publisher"
+        ):
+            statement_citations.setdefault(citation.statement_id, []).append(citation)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": absolute(event.get_absolute_url()),
+        "url": absolute(event.get_absolute_url()),
+        "name": event.title,
+        "description": event.summary,
+        "startDate": event.start.iso(),
+        "about": event.category.name,
+        "recordedIn": [_article(citation.source, absolute) for citation in citations],
+        "subjectOf": [
+            {
+                "@type": "Quotation",
+                "text": statement.quote,
+                "creator": _actor(statement.speaker, absolute),
+                "dateCreated": statement.said_on.iso(),
+                "citation": [
+                    _article(citation.source, absolute)
+                    for citation in statement_citations.get(statement.pk, ())
+                ],
+            }
+            for statement in statements
+        ],
+        "actor": [_actor(participation.actor, absolute) for participation in participations],
+    }
+    if event.end:
+        data["endDate"] = event.end.iso()
+    if event.location:
+        data["location"] = {"@type": "Place", "name": event.location}
+    return data
+
+
+@register.simple_tag(takes_context=True)
+def event_jsonld(context, event):
+    request = context.get("request")
+    if event is None or request is None or not event.is_published:
+        return ""
+    return script_safe_json(event_data(event, request.build_absolute_uri))

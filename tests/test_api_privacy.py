@@ -1,0 +1,118 @@
+"""Drafts and protected identities: absent from every response and every export."""
+
+import pytest
+
+from events.models import Actor
+from events.schemas import ActorOut
+from tests import test_api_events
+from tests.test_api_events import DRAFT_ONLY_ACTOR, DRAFT_QUOTE, DRAFT_TITLE
+
+pytestmark = pytest.mark.django_db
+
+# The API tests share test_api_events' record and its throttle reset.
+record = test_api_events.record
+fresh_throttle = test_api_events.fresh_throttle
+
+DRAFT_TEXTS = [DRAFT_TITLE, DRAFT_QUOTE, DRAFT_ONLY_ACTOR, "draft-event", "draft-only-person",
+               "Words in a draft event", "Not yet checked."]
+
+
+def every_public_url(record):
+    urls = [
+        "/api/v1/events?limit=200", "/api/v1/actors?limit=200", "/api/v1/statements?limit=200",
+        "/api/v1/sources?limit=200", "/api/v1/categories?limit=200",
+        "/api/v1/exports/timelinejs", "/api/v1/exports/events.csv", "/feed/",
+        "/api/v1/events?q=Unconfirmed", "/api/v1/statements?q=verified",
+    ]
+    for slug in ("novaya-gazeta-reports", "kadyrov-denies-hbo", "condemnation-abroad"):
+        urls += [f"/api/v1/events/{slug}", f"/events/{slug}/"]
+    for slug in ("anzor", "ramzan-kadyrov", "novaya-gazeta", "chechen-government"):
+        urls.append(f"/api/v1/actors/{slug}")
+    for slug in ("novaya-expose", "hbo-interview"):
+        urls.append(f"/api/v1/sources/{slug}")
+    for slug in ("denials", "reporting"):
+        urls.append(f"/api/v1/categories/{slug}")
+    urls += [f"/api/v1/statements/{statement.pk}"
+             for statement in (record.testimony, record.interview)]
+    return urls
+
+
+def test_no_response_or_export_mentions_a_draft(client, record):
+    for url in every_public_url(record):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = response.content.decode()
+        for draft_text in DRAFT_TEXTS:
+            assert draft_text not in text, (url, draft_text)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/events/draft-event", "/api/v1/actors/draft-only-person",
+     "/api/v1/events?actor=draft-only-person", "/api/v1/statements?event=draft-event"],
+)
+def test_asking_for_a_draft_reveals_nothing(client, record, url):
+    response = client.get(url)
+
+    # EventFilterForm accepts any actor's slug as a filter: it then matches no published event.
+    assert response.status_code in (200, 404, 422)
+    assert response.status_code != 200 or response.json()["count"] == 0
+    assert DRAFT_TITLE not in response.content.decode()
+
+
+def test_statement_of_a_draft_is_a_404(client, record):
+    draft_statement = record.draft.statements.get()
+
+    assert client.get(f"/api/v1/statements/{draft_statement.pk}").status_code == 404
+
+
+def objects_in(data):
+    if isinstance(data, dict):
+        yield data
+        for value in data.values():
+            yield from objects_in(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from objects_in(value)
+
+
+def test_a_protected_identity_is_served_by_its_pseudonym_everywhere(client, record):
+    seen = 0
+    for url in every_public_url(record):
+        response = client.get(url)
+        if not response["Content-Type"].startswith("application/json"):
+            continue
+        for item in objects_in(response.json()):
+            if item.get("slug") != "anzor":
+                continue
+            seen += 1
+            assert item["name"] == "Anzor" and item["protected_identity"] is True
+            assert item.get("aliases", []) == [] and item.get("description", "") == ""
+            assert item.get("website") is None and item.get("affiliation") is None
+            assert set(item) <= {"id", "slug", "name", "kind", "protected_identity", "url",
+                                 "api_url", "aliases", "description", "website", "affiliation",
+                                 "statements", "events"}
+    assert seen >= 5
+
+
+def test_serialiser_withholds_everything_but_the_pseudonym(rf):
+    # The database refuses such a row; the serialiser must not depend on that alone.
+    unsaved = Actor(
+        pk=99, name="Ahmed", slug="ahmed", protected_identity=True,
+        aliases="Real Name", description="Lives in Grozny", url="https://social.example/real",
+        affiliation=Actor(pk=98, name="Employer", slug="employer"),
+    )
+    data = ActorOut.from_orm(unsaved, context={"request": rf.get("/")}).model_dump()
+
+    assert data["name"] == "Ahmed" and data["slug"] == "ahmed"
+    assert data["aliases"] == [] and data["description"] == ""
+    assert data["website"] is None and data["affiliation"] is None
+    assert "Real Name" not in str(data) and "Grozny" not in str(data)
+    assert "social.example" not in str(data) and "Employer" not in str(data)
+
+
+def test_jsonld_gives_a_protected_speaker_no_link(client, record):
+    html = client.get("/events/novaya-gazeta-reports/").content.decode()
+
+    assert '{"@type": "Person", "name": "Anzor"}' in html
+    assert "/actors/anzor/" not in html.split('application/ld+json">')[1].split("</script>")[0]

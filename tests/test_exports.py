@@ -1,0 +1,163 @@
+import csv
+import datetime
+import io
+
+import pytest
+
+from events.models import Citation
+from events.partial_dates import Precision
+from tests import test_api_events
+from tests.factories import EventActorFactory, PublishedEventFactory, PublishedStatementFactory
+from tests.test_api_events import DRAFT_ONLY_ACTOR, DRAFT_TITLE
+
+pytestmark = pytest.mark.django_db
+
+# The API tests share test_api_events' record and its throttle reset.
+record = test_api_events.record
+fresh_throttle = test_api_events.fresh_throttle
+
+TIMELINE_DATE_PARTS = {"year", "month", "day", "hour", "minute", "second", "millisecond",
+                       "display_date", "format"}
+
+
+def assert_valid_timelinejs(data):
+    """The rules TimelineJS 3 holds a JSON timeline to (see its "JSON format" docs)."""
+    assert isinstance(data["events"], list)
+    ids = [event["unique_id"] for event in data["events"]]
+    assert len(ids) == len(set(ids)), "unique_id must be unique"
+    assert all(isinstance(unique_id, str) and unique_id for unique_id in ids)
+    for event in data["events"]:
+        assert "start_date" in event, "every event needs a start date"
+        for key in ("start_date", "end_date"):
+            if key not in event:
+                continue
+            parts = event[key]
+            assert set(parts) <= TIMELINE_DATE_PARTS
+            assert isinstance(parts["year"], int)
+            for name in ("month", "day"):
+                if name in parts:
+                    assert isinstance(parts[name], int)
+            assert "day" not in parts or "month" in parts
+            assert 1 <= parts.get("month", 1) <= 12 and 1 <= parts.get("day", 1) <= 31
+        assert isinstance(event["text"]["headline"], str) and event["text"]["headline"]
+        assert isinstance(event["text"]["text"], str)
+        assert isinstance(event.get("group", ""), str)
+    assert data["title"]["text"]["headline"]
+
+
+def test_timelinejs_export_follows_the_format(client, record):
+    response = client.get("/api/v1/exports/timelinejs")
+
+    assert response.status_code == 200
+    data = response.json()
+    assert_valid_timelinejs(data)
+    events = {event["unique_id"]: event for event in data["events"]}
+    assert list(events) == ["condemnation-abroad", "novaya-gazeta-reports", "kadyrov-denies-hbo"]
+    # Only as precise as the partial date.
+    assert events["condemnation-abroad"]["start_date"] == {"year": 2017}
+    assert events["kadyrov-denies-hbo"]["start_date"] == {"year": 2017, "month": 7}
+    assert events["novaya-gazeta-reports"]["start_date"] == {"year": 2017, "month": 4, "day": 1}
+    assert events["novaya-gazeta-reports"]["end_date"] == {"year": 2017, "month": 4, "day": 3}
+    assert "end_date" not in events["kadyrov-denies-hbo"]
+    assert events["kadyrov-denies-hbo"]["display_date"] == "c. July 2017"
+    assert events["kadyrov-denies-hbo"]["group"] == "Denials"
+    text = events["novaya-gazeta-reports"]["text"]
+    assert text["headline"] == "Novaya Gazeta reports the detentions"
+    assert "more than a hundred men were detained" in text["text"]
+    link = '<a href="https://novayagazeta.example/expose" rel="noopener">Honour killing</a>'
+    assert link in text["text"]
+    assert "http://testserver/events/novaya-gazeta-reports/" in text["text"]
+    assert DRAFT_TITLE not in response.content.decode()
+
+
+def test_timelinejs_export_honours_the_filters_and_escapes_html(client, record):
+    PublishedEventFactory(
+        title="<b>Bold</b> & co", summary="<script>alert(1)</script>",
+        category=record.denials, start_date=datetime.date(2017, 4, 20),
+    )
+    data = client.get("/api/v1/exports/timelinejs", {"category": "denials"}).json()
+
+    assert_valid_timelinejs(data)
+    assert len(data["events"]) == 2
+    [made_up] = [event for event in data["events"] if event["unique_id"] != "kadyrov-denies-hbo"]
+    assert "<script>" not in made_up["text"]["text"]
+    assert "&lt;script&gt;" in made_up["text"]["text"]
+    assert "category=denials" in data["title"]["text"]["text"]
+    assert client.get("/api/v1/exports/timelinejs", {"date_from": "x"}).status_code == 422
+
+
+def read_csv(response):
+    content = response.content.decode("utf-8")
+    assert content.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(content[1:])))
+
+
+def test_csv_export_has_one_row_per_event(client, record):
+    response = client.get("/api/v1/exports/events.csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "charset=utf-8" in response["Content-Type"]
+    assert 'filename="chechnya-2017-events.csv"' in response["Content-Disposition"]
+    rows = read_csv(response)
+    assert [row["slug"] for row in rows] == [
+        "condemnation-abroad", "novaya-gazeta-reports", "kadyrov-denies-hbo",
+    ]
+    exposé = rows[1]
+    assert exposé["date"] == "2017-04-01" and exposé["end_date"] == "2017-04-03"
+    assert exposé["date_display"] == "1-3 April 2017"
+    assert exposé["category"] == "Reporting"
+    assert exposé["actors"] == "Novaya Gazeta (reported); Anzor (detained)"
+    assert exposé["citation_urls"] == "https://novayagazeta.example/expose"
+    assert exposé["url"] == "http://testserver/events/novaya-gazeta-reports/"
+    denial = rows[2]
+    assert (denial["date"], denial["date_precision"], denial["date_approximate"]) == (
+        "2017-07", "month", "yes",
+    )
+    assert DRAFT_TITLE not in response.content.decode()
+    assert DRAFT_ONLY_ACTOR not in response.content.decode()
+
+
+def test_csv_export_honours_the_filters(client, record):
+    rows = read_csv(client.get("/api/v1/exports/events.csv", {"actor": "anzor"}))
+
+    assert [row["slug"] for row in rows] == ["novaya-gazeta-reports"]
+    assert client.get("/api/v1/exports/events.csv", {"actor": "nobody"}).status_code == 422
+
+
+def test_csv_export_keeps_text_and_defuses_formulas(client, record):
+    event = PublishedEventFactory(
+        title="=HYPERLINK(\"http://evil.example\")", summary="Кадыров, «цитата»,\nsecond line",
+        start_date=datetime.date(2017, 4, 5), start_precision=Precision.DAY,
+    )
+    EventActorFactory(event=event, actor=record.kadyrov, role="")
+    Citation.objects.filter(event=event).update(source=record.hbo)
+
+    rows = read_csv(client.get("/api/v1/exports/events.csv"))
+
+    [row] = [row for row in rows if row["slug"] == event.slug]
+    assert row["title"] == "'=HYPERLINK(\"http://evil.example\")"
+    assert row["summary"] == "Кадыров, «цитата»,\nsecond line"
+    assert row["actors"] == "Ramzan Kadyrov"
+
+
+@pytest.mark.parametrize("params", [{}, {"category": "denials"}, {"q": "Kadyrov"}])
+def test_exports_list_the_same_events_as_the_api(client, record, params):
+    api = [item["slug"] for item in client.get("/api/v1/events", params).json()["items"]]
+    timeline_events = client.get("/api/v1/exports/timelinejs", params).json()["events"]
+    timeline = [event["unique_id"] for event in timeline_events]
+    rows = [row["slug"] for row in read_csv(client.get("/api/v1/exports/events.csv", params))]
+
+    assert api == timeline == rows
+
+
+@pytest.mark.parametrize("size", [2, 10])
+def test_exports_run_a_constant_number_of_queries(client, django_assert_num_queries, size):
+    for number in range(size):
+        event = PublishedEventFactory(start_date=datetime.date(2017, 4, 1 + number))
+        PublishedStatementFactory(event=event)
+    # events, actors, statements, their citations, citations, Last-Modified
+    with django_assert_num_queries(6):
+        assert len(client.get("/api/v1/exports/timelinejs").json()["events"]) == size
+    with django_assert_num_queries(6):
+        assert len(read_csv(client.get("/api/v1/exports/events.csv"))) == size
