@@ -11,15 +11,20 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.db.models import F
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from reversion.admin import VersionAdmin
 
 from .forms import PartialDateFormField, PartialDateFormMixin
+from .history import changes_since
 from .models import (
     Actor,
     Category,
     Citation,
+    ConcurrentEditError,
     Event,
     EventActor,
     SourceArticle,
@@ -53,6 +58,69 @@ class SafeAutocompleteMixin:
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class VersionedModelForm(forms.ModelForm):
+    """Carries the version the curator opened, so a save over someone else's is refused.
+
+    The check here gives a form error that lists what the other curator changed, with the
+    curator's own edits kept in the form; Versioned._do_update repeats it in the UPDATE itself
+    for the moment between this check and the save.
+    """
+
+    # Not named "version": Django refuses a form field named after a non-editable model field.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["opened_version"] = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.instance.pk:
+            return cleaned_data
+        opened = cleaned_data.get("opened_version")
+        if opened != self.instance.version:
+            raise ValidationError(self._conflict_message(opened), code="concurrent_edit")
+        self.instance.expected_version = opened
+        return cleaned_data
+
+    def _conflict_message(self, opened):
+        what = self.instance._meta.verbose_name
+        message = (
+            f"Someone else saved this {what} after you opened it (you opened version "
+            f"{opened}; it is now at version {self.instance.version}). Nothing of yours has been "
+            "saved yet and your edits are still in the form below. "
+        )
+        changes = changes_since(self.instance, opened) if opened else None
+        if changes:
+            listed = "; ".join(f"{name}: now “{_short(str(value), 120)}”" for name, value in changes)
+            message += f"They changed {listed}. "
+        message += (
+            "Open the current version in another tab, bring your changes in line with it, then "
+            "reload this page and save again."
+        )
+        return message
+
+
+class RecordAdmin(SafeAutocompleteMixin, VersionAdmin):
+    """History (who changed what, when), revert and recover deleted items, for every part of
+    the record; and a clear message when a save loses a race with another curator's."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ConcurrentEditError as error:
+            # Both curators passed the form check at the same instant and the other's UPDATE
+            # won: the transaction was rolled back, nothing was overwritten.
+            self.message_user(
+                request,
+                f"{error} Your save was not applied: nothing was overwritten. Reload to see "
+                "their version, then make your change again.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
 
 def _short(text, length=80):
@@ -195,7 +263,7 @@ class PublishActionsMixin:
     def publish(self, request, queryset):
         uncited = list(queryset.uncited().distinct())
         published = queryset.exclude(pk__in=[obj.pk for obj in uncited]).update(
-            status=Status.PUBLISHED
+            status=Status.PUBLISHED, version=F("version") + 1
         )
         if published:
             self.message_user(request, f"Published {published}.", messages.SUCCESS)
@@ -209,11 +277,11 @@ class PublishActionsMixin:
 
     @admin.action(description="Unpublish selected (back to draft)", permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.update(status=Status.DRAFT)
+        count = queryset.update(status=Status.DRAFT, version=F("version") + 1)
         self.message_user(request, f"Moved {count} back to draft.", messages.SUCCESS)
 
 
-class EventAdminForm(PartialDateFormMixin, forms.ModelForm):
+class EventAdminForm(PartialDateFormMixin, VersionedModelForm):
     start = PartialDateFormField(label="Date")
     end = PartialDateFormField(
         label="End date", required=False, help_text="Only for events that lasted; same format."
@@ -226,10 +294,11 @@ class EventAdminForm(PartialDateFormMixin, forms.ModelForm):
 
 
 @admin.register(Event)
-class EventAdmin(PublishActionsMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class EventAdmin(PublishActionsMixin, RecordAdmin):
     form = EventAdminForm
     fieldsets = [
-        (None, {"fields": ["title", "slug", ("start", "end"), "category", "location", "summary"]}),
+        (None, {"fields": ["title", "slug", ("start", "end"), "category", "location", "summary",
+                           "opened_version"]}),
         ("Publication and verification", {
             "fields": ["status", "verification", "verification_note", ("created_at", "updated_at")]
         }),
@@ -261,7 +330,7 @@ class EventAdmin(PublishActionsMixin, SafeAutocompleteMixin, admin.ModelAdmin):
         return event.get_absolute_url() if event.is_published else None
 
 
-class StatementAdminForm(PartialDateFormMixin, forms.ModelForm):
+class StatementAdminForm(PartialDateFormMixin, VersionedModelForm):
     said_on = PartialDateFormField(label="Date")
 
     class Meta:
@@ -270,9 +339,9 @@ class StatementAdminForm(PartialDateFormMixin, forms.ModelForm):
 
 
 @admin.register(Statement)
-class StatementAdmin(PublishActionsMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class StatementAdmin(PublishActionsMixin, RecordAdmin):
     form = StatementAdminForm
-    fields = ["quote", "speaker", "said_on", "venue", "event", "status"]
+    fields = ["quote", "speaker", "said_on", "venue", "event", "status", "opened_version"]
     autocomplete_fields = ["speaker", "event"]
     inlines = [StatementCitationInline]
     list_display = [
@@ -303,7 +372,7 @@ class StatementAdmin(PublishActionsMixin, SafeAutocompleteMixin, admin.ModelAdmi
         return None
 
 
-class SourceArticleAdminForm(PartialDateFormMixin, forms.ModelForm):
+class SourceArticleAdminForm(PartialDateFormMixin, VersionedModelForm):
     published = PartialDateFormField(label="Publication date", required=False)
 
     class Meta:
@@ -313,11 +382,11 @@ class SourceArticleAdminForm(PartialDateFormMixin, forms.ModelForm):
 
 
 @admin.register(SourceArticle)
-class SourceArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class SourceArticleAdmin(RecordAdmin):
     form = SourceArticleAdminForm
     fields = [
         "title", "slug", "publisher", "url", "published", "author", "language",
-        "archive_filename", "notes", "cited_by",
+        "archive_filename", "notes", "cited_by", "opened_version",
     ]
     readonly_fields = ["cited_by"]
     prepopulated_fields = {"slug": ["title"]}
@@ -354,10 +423,18 @@ class SourceArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         )
 
 
+class ActorAdminForm(VersionedModelForm):
+    class Meta:
+        model = Actor
+        fields = ["name", "slug", "kind", "protected_identity", "aliases", "affiliation",
+                  "description", "url"]
+
+
 @admin.register(Actor)
-class ActorAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class ActorAdmin(RecordAdmin):
+    form = ActorAdminForm
     fields = ["name", "slug", "kind", "protected_identity", "aliases", "affiliation",
-              "description", "url"]
+              "description", "url", "opened_version"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["affiliation"]
     list_display = ["name", "kind", "affiliation", "protected_identity"]
@@ -367,7 +444,7 @@ class ActorAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(RecordAdmin):
     prepopulated_fields = {"slug": ["name"]}
     list_display = ["name", "slug", "event_count"]
     search_fields = ["name"]
@@ -381,7 +458,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class CitationAdmin(RecordAdmin):
     fields = ["source", "event", "statement", "excerpt", "is_summary", "note"]
     autocomplete_fields = ["source", "event", "statement"]
     list_display = ["source", "cites", "excerpt_column"]

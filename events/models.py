@@ -5,6 +5,7 @@ database can check them (both SQLite and PostgreSQL), model validation (`clean`)
 so the admin reports a broken rule as a form error instead of a server error.
 """
 
+import reversion
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -29,6 +30,50 @@ class HttpURLField(models.URLField):
         return super().formfield(**kwargs)
 
 
+class ConcurrentEditError(Exception):
+    """Someone else saved this object after the copy being saved was loaded."""
+
+    def __init__(self, instance, expected_version):
+        self.instance = instance
+        self.expected_version = expected_version
+        super().__init__(
+            f"{instance._meta.verbose_name.capitalize()} {instance.pk} was saved by someone else "
+            f"after version {expected_version} was opened."
+        )
+
+
+class Versioned(models.Model):
+    """Optimistic concurrency: every save bumps `version` in the same UPDATE that writes the
+    row, and an editor's save (one that sets `expected_version`, as the admin forms do) only
+    matches a row still at the version the editor opened. Under real concurrency the second of
+    two such UPDATEs waits for the first to commit, then matches nothing, so the second save
+    is refused with ConcurrentEditError instead of silently overwriting the first."""
+
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Counts the saves of this row."
+    )
+
+    expected_version = None
+
+    class Meta:
+        abstract = True
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        # Django's hook for the UPDATE of save(), the place django-concurrency uses too.
+        version_field = self._meta.get_field("version")
+        values = [item for item in values if item[0] is not version_field]
+        values.append((version_field, None, models.F("version") + 1))
+        expected = self.expected_version
+        if expected is not None:
+            base_qs = base_qs.filter(version=expected)
+        updated = super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        if expected is not None:
+            if not updated:
+                raise ConcurrentEditError(self, expected)
+            self.version = self.expected_version = expected + 1
+        return updated
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
@@ -40,6 +85,7 @@ class Verification(models.TextChoices):
     DISPUTED = "disputed", "Disputed"
 
 
+@reversion.register()
 class Category(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
@@ -78,7 +124,8 @@ def _named_in_public_record(actor):
     )
 
 
-class Actor(models.Model):
+@reversion.register()
+class Actor(Versioned, models.Model):
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
         ORGANISATION = "organisation", "Organisation"
@@ -194,7 +241,8 @@ class NormalizedPartialDates:
         super().save(*args, **kwargs)
 
 
-class SourceArticle(NormalizedPartialDates, models.Model):
+@reversion.register()
+class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
     publisher = models.ForeignKey(
@@ -396,7 +444,8 @@ class EventQuerySet(models.QuerySet):
         return events
 
 
-class Event(NormalizedPartialDates, models.Model):
+@reversion.register(follow=["citations", "participations", "statements"])
+class Event(NormalizedPartialDates, Versioned, models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(
         max_length=200,
@@ -515,6 +564,7 @@ class Event(NormalizedPartialDates, models.Model):
             raise ValidationError(errors)
 
 
+@reversion.register()
 class EventActor(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
@@ -570,7 +620,8 @@ class StatementQuerySet(models.QuerySet):
         return statements
 
 
-class Statement(NormalizedPartialDates, models.Model):
+@reversion.register(follow=["citations"])
+class Statement(NormalizedPartialDates, Versioned, models.Model):
     quote = models.TextField(
         help_text="The exact words, verbatim from the cited source, its own punctuation and "
         "spelling kept. No quotation marks around it."
@@ -627,6 +678,7 @@ class Statement(NormalizedPartialDates, models.Model):
         return self.status == Status.PUBLISHED
 
 
+@reversion.register()
 class Citation(models.Model):
     source = models.ForeignKey(SourceArticle, on_delete=models.PROTECT, related_name="citations")
     event = models.ForeignKey(

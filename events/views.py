@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from .forms import EventFilterForm
+from .history import public_change_log
 from .models import Actor, Category, Citation, Event, SourceArticle, Statement
 
 EVENTS_PER_PAGE = 50
@@ -67,7 +68,11 @@ def event_list(request):
 @require_safe
 def event_detail(request, slug):
     event = get_object_or_404(Event.objects.public().for_listing(), slug=slug)
-    return render(request, "events/event_detail.html", {"event": event})
+    return render(
+        request,
+        "events/event_detail.html",
+        {"event": event, "change_log": public_change_log(event)},
+    )
 
 
 @require_safe

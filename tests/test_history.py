@@ -1,0 +1,246 @@
+"""Edit history, revert, recovery of deleted items, the public change log, and refusing a
+save made over someone else's (optimistic concurrency), in the admin and under two real
+PostgreSQL transactions."""
+
+import threading
+import time
+
+import pytest
+import reversion
+from django.contrib.auth.models import Group, User
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
+from reversion.models import Version
+
+from events.history import public_change_log
+from events.models import Citation, ConcurrentEditError, Event
+
+from .factories import CitationFactory, PublishedEventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def change_form(client, event):
+    """The admin change form of event, as a curator's browser would post it back."""
+    response = client.get(reverse("admin:events_event_change", args=[event.pk]))
+    assert response.status_code == 200
+    return form_data(response)
+
+
+@pytest.fixture
+def second_curator_client(django_user_model):
+    other = django_user_model.objects.create_user(
+        "second-curator", password="another long passphrase", is_staff=True
+    )
+    other.groups.add(Group.objects.get(name="Curators"))
+    second = Client()
+    second.force_login(other)
+    return second
+
+
+@pytest.fixture
+def event():
+    with reversion.create_revision():
+        event = PublishedEventFactory(title="Novaya Gazeta reports detentions",
+                                      summary="About 100 men were detained.")
+    return event
+
+
+class TestHistory:
+    def test_every_admin_save_is_recorded_with_who_and_what(self, curator_client, curator,
+                                                            event):
+        data = change_form(curator_client, event)
+        data["summary"] = "Over 100 men were detained."
+        response = curator_client.post(reverse("admin:events_event_change", args=[event.pk]),
+                                       data)
+        assert response.status_code == 302
+        newest = Version.objects.get_for_object(event).first()
+        assert newest.revision.user == curator
+        assert newest.field_dict["summary"] == "Over 100 men were detained."
+        assert "Changed Summary" in newest.revision.get_comment()
+        history = curator_client.get(reverse("admin:events_event_history", args=[event.pk]))
+        assert "curator" in history.content.decode()
+
+    def test_a_curator_can_revert_to_an_earlier_version(self, curator_client, event):
+        data = change_form(curator_client, event)
+        data["summary"] = "A mistaken correction."
+        curator_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+        original = Version.objects.get_for_object(event).last()
+        revert_url = reverse("admin:events_event_revision", args=[event.pk, original.pk])
+        form = curator_client.get(revert_url)
+        assert form.status_code == 200
+        response = curator_client.post(revert_url, form_data(form))
+        assert response.status_code == 302
+        event.refresh_from_db()
+        assert event.summary == "About 100 men were detained."
+
+    def test_a_deleted_event_is_restored_with_its_citations(self, admin_client, curator_client,
+                                                           event):
+        with reversion.create_revision():
+            CitationFactory(event=event, excerpt="A second supporting passage.")
+            event.save()
+        excerpts = set(event.citations.values_list("excerpt", flat=True))
+        assert len(excerpts) == 2
+        admin_client.post(reverse("admin:events_event_delete", args=[event.pk]), {"post": "yes"})
+        assert not Event.objects.filter(pk=event.pk).exists()
+        assert not Citation.objects.filter(excerpt__in=excerpts).exists()
+
+        recover_list = curator_client.get(reverse("admin:events_event_recoverlist"))
+        assert event.title in recover_list.content.decode()
+        deleted = Version.objects.get_deleted(Event).get()
+        recover_url = reverse("admin:events_event_recover", args=[deleted.pk])
+        form = curator_client.get(recover_url)
+        response = curator_client.post(recover_url, form_data(form))
+        assert response.status_code == 302
+        restored = Event.objects.get(pk=event.pk)
+        assert restored.title == event.title
+        assert set(restored.citations.values_list("excerpt", flat=True)) == excerpts
+
+
+def form_data(response):
+    """The data of a rendered admin change form (change, revert and recover pages)."""
+    data = {}
+    formsets = [inline.formset for inline in response.context["inline_admin_formsets"]]
+    forms = [response.context["adminform"].form, *[form for fs in formsets for form in fs]]
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            key = form.add_prefix(name)
+            if value is True:
+                data[key] = "on"
+            elif isinstance(value, list | tuple):
+                data[key] = [str(item) for item in value]
+            else:
+                data[key] = str(value.display() if hasattr(value, "display") else value)
+    for formset in formsets:
+        for name in formset.management_form.fields:
+            data[formset.management_form.add_prefix(name)] = str(
+                formset.management_form[name].value()
+            )
+    return data
+
+
+class TestPublicChangeLog:
+    def test_corrections_are_listed_without_curator_names(self, client, curator_client, event):
+        data = change_form(curator_client, event)
+        data["summary"] = "Over 100 men were detained."
+        data["verification"] = "disputed"
+        data["verification_note"] = "Counts differ between the sources."
+        curator_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+
+        log = public_change_log(event)
+        assert len(log) == 1
+        assert log[0][1] == ["summary", "verification", "note on the evidence"]
+        page = client.get(event.get_absolute_url()).content.decode()
+        assert "summary, verification, note on the evidence changed" in page
+        assert "Last updated" in page
+        assert "curator" not in page.lower().replace("curators", "")
+
+    def test_no_corrections_yet(self, client, event):
+        assert public_change_log(event) == []
+        assert "No corrections since publication" in client.get(
+            event.get_absolute_url()).content.decode()
+
+    def test_event_page_queries_do_not_grow_with_history(self, client, event,
+                                                         django_assert_num_queries):
+        def edit(number):
+            with reversion.create_revision():
+                event.summary = f"Correction {number}"
+                event.save()
+
+        edit(1)
+        url = event.get_absolute_url()
+        client.get(url)
+        with django_assert_num_queries(6) as captured:
+            client.get(url)
+        for number in range(2, 12):
+            edit(number)
+        with django_assert_num_queries(len(captured.captured_queries)):
+            response = client.get(url)
+        assert response.content.decode().count("summary changed") == 11
+
+
+class TestConcurrentEdits:
+    def test_the_second_of_two_curators_is_refused_with_what_changed(
+        self, curator_client, second_curator_client, event
+    ):
+        url = reverse("admin:events_event_change", args=[event.pk])
+        first = change_form(curator_client, event)
+        second = change_form(second_curator_client, event)
+
+        first["summary"] = "First curator's correction."
+        assert curator_client.post(url, first).status_code == 302
+
+        second["title"] = "Second curator's title"
+        response = second_curator_client.post(url, second)
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Someone else saved this event after you opened it" in page
+        assert "First curator&#x27;s correction." in page or "First curator's correction." in page
+        assert 'value="Second curator&#x27;s title"' in page  # their edits are kept in the form
+
+        event.refresh_from_db()
+        assert event.summary == "First curator's correction."
+        assert event.title == "Novaya Gazeta reports detentions"
+
+    def test_a_stale_copy_is_refused_at_the_model_level(self, event):
+        first, second = Event.objects.get(pk=event.pk), Event.objects.get(pk=event.pk)
+        for copy in (first, second):
+            copy.expected_version = copy.version
+        first.summary = "First."
+        first.save()
+        second.summary = "Second."
+        with pytest.raises(ConcurrentEditError), transaction.atomic():
+            second.save()
+        event.refresh_from_db()
+        assert (event.summary, event.version) == ("First.", first.version)
+
+    def test_every_save_bumps_the_version(self, event):
+        before = Event.objects.get(pk=event.pk).version
+        event.save()
+        Event.objects.filter(pk=event.pk).update(title="Bulk")  # no version: not an edit copy
+        event.save()
+        assert Event.objects.get(pk=event.pk).version == before + 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_real_transactions_cannot_both_save_the_same_version():
+    """Two PostgreSQL transactions read the same version and both save: the row lock makes
+    the second UPDATE wait for the first to commit, then it matches no row and is refused."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs PostgreSQL's row locks and concurrent transactions (CI runs it).")
+    event = PublishedEventFactory(summary="Original.")
+    both_have_read = threading.Barrier(2, timeout=10)
+    outcome = {}
+
+    def edit(name, pause_before_save, hold_after_save):
+        try:
+            with transaction.atomic():
+                copy = Event.objects.get(pk=event.pk)
+                copy.expected_version = copy.version
+                both_have_read.wait()
+                time.sleep(pause_before_save)
+                copy.summary = f"{name} edit."
+                copy.save()
+                time.sleep(hold_after_save)  # keep the row locked while the other waits
+            outcome[name] = "saved"
+        except ConcurrentEditError:
+            outcome[name] = "refused"
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=edit, args=("First", 0, 0.5)),
+        threading.Thread(target=edit, args=("Second", 0.2, 0)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert outcome == {"First": "saved", "Second": "refused"}
+    event.refresh_from_db()
+    assert event.summary == "First edit."
+    assert User.objects.count() == 0  # nothing else touched
