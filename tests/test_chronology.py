@@ -242,6 +242,131 @@ def test_disputed_events_say_what_is_disputed(loaded):
         assert len(event.verification_note.strip()) > 40, event.slug
 
 
+INTERNAL_SOURCE_NAME = re.compile(r"\b00[0-4]\b|\bseed", re.IGNORECASE)
+
+READER_FACING_FIELDS = {
+    Event: ("title", "summary", "verification_note", "location"),
+    SourceArticle: ("title", "notes"),
+    Citation: ("note",),
+    Category: ("name", "description"),
+    Actor: ("name", "description"),
+    Statement: ("venue",),
+    EventActor: ("role",),
+}
+
+
+def test_reader_facing_text_never_names_sources_by_internal_seed_file_numbers(loaded):
+    # Readers see these fields on the site; "001 says…" or "the seeds" means nothing to them.
+    # Sources are named as the site shows them (publisher and/or title). The archive file
+    # names (000_….txt) are internal and are not checked here.
+    offending = [
+        f"{model.__name__} {obj.pk} {field}: {getattr(obj, field)!r}"
+        for model, fields in READER_FACING_FIELDS.items()
+        for obj in model.objects.all()
+        for field in fields
+        if INTERNAL_SOURCE_NAME.search(getattr(obj, field))
+    ]
+    assert not offending, "\n".join(offending)
+
+
+# An outside source named in an event's verification note must be cited on that event: the note
+# may only lean on what the event's own citations show. Names are matched as the notes write them
+# (case-sensitive, whole words); each maps to the slugs of the sources that name may refer to.
+OUTSIDE_SOURCE_NAMES = {
+    r"TASS": {"tass-2017-04-14-kremlin-investigation", "tass-2017-04-17-prosecutors"},
+    r"Interfax": {
+        "interfax-2017-04-03-peskov",
+        "interfax-2017-04-03-karimov",
+        "interfax-2017-04-19-kadyrov-putin",
+    },
+    r"Hansard": {"hansard-2017-04-20-chechnya"},
+    r"UN Human Rights Office": {"ohchr-2017-04-13-un-experts"},
+    r"On Top Magazine": {"ontopmag-2017-04-21-clinton"},
+    r"The Advocate": {"advocate-2017-04-24-lavrov"},
+    r"RFE/RL": {"rferl-2017-07-15-kadyrov-hbo"},
+    r"Out": {"out-2017-04-19-cnn-interviews", "out-2017-04-21-milashina"},
+    r"The Independent": {"independent-2017-05-02-ap-chechen-gays"},
+    r"Eurasia Times": {"eurasiatimes-2017-04-26-kadyrov-ramadan"},
+    r"ITV": {"itv-2017-04-18-london-protest"},
+    r"PinkNews": {"pinknews-2017-04-13-london-protest"},
+    r"Newsweek": {"newsweek-2017-04-25-six-prisons"},
+    r"Human Rights Watch|HRW": {"hrw-2017-05-26-they-have-long-arms"},
+}
+
+
+def test_outside_sources_named_in_a_verification_note_are_cited_on_that_event(data):
+    sources = {source["slug"] for source in data["sources"]}
+    for slugs in OUTSIDE_SOURCE_NAMES.values():
+        assert slugs <= sources, slugs - sources
+    missing = []
+    for event in data["events"]:
+        cited = {citation["source"] for citation in event["citations"]}
+        for name, slugs in OUTSIDE_SOURCE_NAMES.items():
+            if re.search(rf"\b(?:{name})(?![\w/])", event["verification_note"]) and not cited & slugs:
+                missing.append(f"{event['slug']}: names {name} but cites none of {sorted(slugs)}")
+    assert not missing, "\n".join(missing)
+
+
+def test_corroborated_events_cite_at_least_two_sources(data):
+    # "corroborated" means independent sources agree; one source, however often quoted, is not that.
+    for event in data["events"]:
+        if event["verification"] == "corroborated":
+            assert len({citation["source"] for citation in event["citations"]}) >= 2, event["slug"]
+
+
+def all_citations_in_file(data):
+    """(owner kind, owner label, citation) for every citation in the data file."""
+    for event in data["events"]:
+        for citation in event["citations"]:
+            yield "event", event["slug"], citation
+        for statement in event["statements"]:
+            for citation in statement["citations"]:
+                yield "statement", statement["quote"][:50], citation
+
+
+def summaries_in_file(data):
+    return sum(1 for _, _, citation in all_citations_in_file(data) if citation.get("is_summary"))
+
+
+def test_citations_of_outside_sources_are_summaries_and_statement_citations_quote(loaded, data):
+    # A source with no archived text is an outside reference that is not quoted here: its
+    # citations hold the curators' summaries. A statement's citation must always quote.
+    outside = {source["slug"] for source in data["sources"] if not source.get("archive_filename")}
+    assert outside
+    for kind, owner, citation in all_citations_in_file(data):
+        if kind == "statement":
+            assert not citation.get("is_summary", False), owner
+            assert citation["source"] not in outside, owner
+        elif citation["source"] in outside:
+            assert citation.get("is_summary") is True, (owner, citation["source"])
+
+    assert not Citation.objects.filter(source__archive_filename="", is_summary=False).exists()
+    assert not Citation.objects.filter(statement__isnull=False, is_summary=True).exists()
+    assert Citation.objects.filter(is_summary=True).count() == summaries_in_file(data) > 0
+
+
+def test_a_summary_on_a_statement_citation_in_the_file_is_refused(db, data, tmp_path):
+    broken = json.loads(json.dumps(data))
+    statement = next(event for event in broken["events"] if event["statements"])["statements"][0]
+    statement["citations"][0]["is_summary"] = True
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken), encoding="utf-8")
+
+    with pytest.raises(CommandError, match="summar"):
+        call_command("load_chronology", str(path), stdout=StringIO())
+    assert Citation.objects.count() == 0
+
+
+def test_is_summary_in_the_file_must_be_true_or_false(db, data, tmp_path):
+    broken = json.loads(json.dumps(data))
+    broken["events"][0]["citations"][0]["is_summary"] = "yes"
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken), encoding="utf-8")
+
+    with pytest.raises(CommandError, match="is_summary must be true or false"):
+        call_command("load_chronology", str(path), stdout=StringIO())
+
+
 def test_sources_are_dated_and_seed_articles_are_archived(loaded):
     archived = SourceArticle.objects.exclude(archive_filename="")
     assert archived.count() == 5
@@ -254,10 +379,15 @@ def test_sources_are_dated_and_seed_articles_are_archived(loaded):
 
 
 @needs_seeds
-def test_every_excerpt_is_verbatim_in_the_seed_articles(loaded):
+def test_every_excerpt_is_verbatim_in_the_seed_articles(loaded, data):
     output = StringIO()
     call_command("check_excerpts", str(SEEDS_FOLDER), stdout=output, stderr=StringIO())
-    assert "All" in output.getvalue()
+    summaries = summaries_in_file(data)
+    quoted_from_archives = Citation.objects.exclude(source__archive_filename="").filter(
+        is_summary=False
+    )
+    assert f"All {quoted_from_archives.count()} excerpts" in output.getvalue()
+    assert f"{summaries} summaries by the curators skipped" in output.getvalue()
 
 
 @needs_seeds
@@ -307,3 +437,26 @@ def test_a_tampered_excerpt_makes_check_excerpts_fail(db, tmp_path):
     with pytest.raises(CommandError):
         call_command("check_excerpts", str(tmp_path), stdout=StringIO(), stderr=errors)
     assert f"Citation {citation.pk}" in errors.getvalue() and "an-article" in errors.getvalue()
+
+
+def test_check_excerpts_skips_summaries(db, tmp_path):
+    # A summary is the curators' words, not the source's: it is not looked for in the archive.
+    (tmp_path / "article.txt").write_text("The quick brown fox\njumps over the lazy dog.")
+    category = Category.objects.create(name="Reporting", slug="reporting")
+    source = SourceArticle.objects.create(
+        title="An article", slug="an-article", archive_filename="article.txt"
+    )
+    event = Event.objects.create(
+        title="An event", slug="an-event", summary="…", start_date=datetime.date(2017, 4, 1),
+        category=category,
+    )
+    Citation.objects.create(source=source, event=event, excerpt="brown fox jumps over")
+    Citation.objects.create(
+        source=source, event=event, excerpt="The article says a fox jumped a dog.", is_summary=True
+    )
+    output = StringIO()
+
+    call_command("check_excerpts", str(tmp_path), stdout=output, stderr=StringIO())
+
+    assert "All 1 excerpts appear verbatim" in output.getvalue()
+    assert "1 summary by the curators skipped" in output.getvalue()
