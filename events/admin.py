@@ -27,6 +27,7 @@ from .models import (
     ConcurrentEditError,
     Event,
     EventActor,
+    RecordState,
     SourceArticle,
     Statement,
     Status,
@@ -265,6 +266,7 @@ class PublishActionsMixin:
         published = queryset.exclude(pk__in=[obj.pk for obj in uncited]).update(
             status=Status.PUBLISHED, version=F("version") + 1
         )
+        RecordState.objects.bump()  # update() sends no signals
         if published:
             self.message_user(request, f"Published {published}.", messages.SUCCESS)
         if uncited:
@@ -278,6 +280,7 @@ class PublishActionsMixin:
     @admin.action(description="Unpublish selected (back to draft)", permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.update(status=Status.DRAFT, version=F("version") + 1)
+        RecordState.objects.bump()  # update() sends no signals
         self.message_user(request, f"Moved {count} back to draft.", messages.SUCCESS)
 
 

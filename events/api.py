@@ -24,6 +24,7 @@ from .models import (
     Citation,
     Event,
     EventActor,
+    RecordState,
     SourceArticle,
     Statement,
     Status,
@@ -78,19 +79,8 @@ class InvalidParameters(Exception):
 
 
 def record_last_modified():
-    """When an event or a statement of the record last changed, drafts included.
-
-    Un-publishing a draft changes its `updated_at` too, so this moves whenever what the API
-    serves about events and statements can have changed.
-    """
-    newest_statement = Statement.objects.order_by("-updated_at").values("updated_at")[:1]
-    latest = (
-        Event.objects.order_by("-updated_at")
-        .annotate(newest_statement=Coalesce(newest_statement, "updated_at"))
-        .values_list("updated_at", "newest_statement")
-        .first()
-    )
-    return max(latest) if latest else None
+    """When anything in the record last changed (any save or delete, drafts included)."""
+    return RecordState.objects.current()[1]
 
 
 class LinkedLimitOffsetPagination(PaginationBase):

@@ -5,3 +5,8 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "events"
     verbose_name = "Chronology"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

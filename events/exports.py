@@ -9,7 +9,7 @@ import io
 
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.html import escape, format_html, format_html_join, linebreaks
 
 from .partial_dates import Precision
 
@@ -65,6 +65,8 @@ def _citation_links(event):
 
 
 def timelinejs(request, events):
+    # TimelineJS sets every one of these strings as innerHTML (headline, text, group label,
+    # display date): curator text goes in HTML-escaped, or a title could run script.
     slides = []
     for event in events:
         slide = {
@@ -72,9 +74,9 @@ def timelinejs(request, events):
             "start_date": timeline_date(event.start),
             # The record's own wording ("c. April 2017", "1-3 April 2017"), never more precise
             # than the evidence; TimelineJS would otherwise print a full US-style date.
-            "display_date": event.date_display,
+            "display_date": escape(event.date_display),
             "text": {
-                "headline": event.title,
+                "headline": escape(event.title),
                 "text": linebreaks(event.summary, autoescape=True)
                 + format_html(
                     '<p><a href="{}">The event in the chronology</a></p>',
@@ -82,7 +84,7 @@ def timelinejs(request, events):
                 )
                 + _citation_links(event),
             },
-            "group": event.category.name,
+            "group": escape(event.category.name),
         }
         if event.end is not None:
             slide["end_date"] = timeline_date(event.end)

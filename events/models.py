@@ -12,6 +12,7 @@ from django.core.validators import URLValidator
 from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from .partial_dates import PartialDateAttribute, Precision, format_range
 
@@ -182,6 +183,11 @@ class Actor(Versioned, models.Model):
                 name="protected_actor_has_pseudonym_only",
                 violation_error_message="A protected identity has a pseudonym and nothing "
                 "more: clear the aliases, affiliation, description and web address.",
+            ),
+            models.CheckConstraint(
+                condition=Q(url="") | Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="actor_url_is_http",
+                violation_error_message="A web address must start with http:// or https://.",
             ),
             models.CheckConstraint(
                 condition=~Q(affiliation=models.F("id")),
@@ -737,3 +743,39 @@ class Citation(models.Model):
                 raise ValidationError(
                     {"excerpt": "The excerpt must contain the statement's quote verbatim."}
                 )
+
+
+class RecordStateQuerySet(models.QuerySet):
+    def current(self):
+        """(generation, changed_at) of the record, in one primary-key read."""
+        row = self.filter(pk=RecordState.SINGLETON).values_list("generation", "changed_at")
+        return row.first() or (0, None)
+
+    def bump(self):
+        updated = self.filter(pk=RecordState.SINGLETON).update(
+            generation=models.F("generation") + 1, changed_at=timezone.now()
+        )
+        if not updated:  # a database emptied by flush: start counting again
+            self.get_or_create(pk=RecordState.SINGLETON)
+
+
+class RecordState(models.Model):
+    """One row counting changes to the record, shared by every server process.
+
+    Any save or delete of the record bumps it (events/signals.py), in the transaction that
+    makes the change. Cached pages are keyed on the generation, so a curator's save is visible
+    to every reader at once, whichever process or cache server answers them.
+    """
+
+    SINGLETON = 1
+
+    generation = models.BigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = RecordStateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "record state"
+
+    def __str__(self):
+        return f"Record generation {self.generation}, changed {self.changed_at:%Y-%m-%d %H:%M}"

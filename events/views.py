@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from .caching import cache_public_page
 from .forms import EventFilterForm
 from .history import public_change_log
 from .models import Actor, Category, Citation, Event, SourceArticle, Statement
@@ -41,6 +42,7 @@ def paginate(request, events, per_page=EVENTS_PER_PAGE):
 
 
 @require_safe
+@cache_public_page
 @vary_on_headers("HX-Request")
 def event_list(request):
     form = EventFilterForm(request.GET)
@@ -66,6 +68,7 @@ def event_list(request):
 
 
 @require_safe
+@cache_public_page
 def event_detail(request, slug):
     event = get_object_or_404(Event.objects.public().for_listing(), slug=slug)
     return render(
@@ -76,6 +79,7 @@ def event_detail(request, slug):
 
 
 @require_safe
+@cache_public_page
 def actor_detail(request, slug):
     actor = get_object_or_404(Actor.objects.public().select_related("affiliation"), slug=slug)
     events = Event.objects.public().filter_by(actor=actor).for_listing().chronological()
@@ -105,6 +109,7 @@ def actor_detail(request, slug):
 
 
 @require_safe
+@cache_public_page
 def source_detail(request, slug):
     source = get_object_or_404(SourceArticle.objects.select_related("publisher"), slug=slug)
     events = Event.objects.public().filter_by(source=source).for_listing().chronological()
@@ -116,6 +121,7 @@ def source_detail(request, slug):
 
 
 @require_safe
+@cache_public_page
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
     events = Event.objects.public().filter(category=category).for_listing().chronological()
@@ -129,6 +135,7 @@ def category_detail(request, slug):
 
 
 @require_safe
+@cache_public_page
 def about(request):
     contact = settings.CORRECTIONS_CONTACT
     label = contact.removeprefix("mailto:")

@@ -8,6 +8,9 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-" + "x" * 40)
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+# Off by default so that tests (and pinned query counts) see the real work of every page;
+# tests/test_caching.py turns it on.
+os.environ.setdefault("DJANGO_PAGE_CACHE_SECONDS", "0")
 
 from timeline.settings import *  # noqa: E402, F403
 

@@ -202,3 +202,7 @@ def test_an_event_citation_may_be_a_summary():
                         excerpt="TASS reports the article appeared on 1 April 2017.")
     citation.full_clean()
     citation.save()
+
+
+def test_non_http_actor_url_is_refused_by_the_database():
+    assert_refused_by_database(lambda: ActorFactory(url="javascript:alert(1)"))

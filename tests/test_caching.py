@@ -1,0 +1,111 @@
+"""Whole-page caching: fast repeat requests, and a curator's change visible at once."""
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from events.models import Event, RecordState, Status
+
+from .factories import EventFactory, PublishedEventFactory
+
+pytestmark = [pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def event():
+    return PublishedEventFactory(title="Novaya Gazeta reports detentions")
+
+
+def test_a_repeat_request_is_served_from_the_cache_in_one_query(client, event,
+                                                                django_assert_num_queries):
+    first = client.get("/", {"q": "Novaya"})
+    with django_assert_num_queries(1):  # the record's generation, nothing else
+        second = client.get("/", {"q": "Novaya"})
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert "Novaya Gazeta reports detentions" in second.content.decode()
+
+
+def test_the_query_string_and_htmx_header_are_part_of_the_key(client, event):
+    PublishedEventFactory(title="Protest in Paris")
+    everything = client.get("/").content.decode()
+    filtered = client.get("/", {"q": "Paris"}).content.decode()
+    fragment = client.get("/", {"q": "Paris"}, headers={"HX-Request": "true"}).content.decode()
+    restore = client.get("/", {"q": "Paris"}, headers={
+        "HX-Request": "true", "HX-History-Restore-Request": "true"}).content.decode()
+    assert "Novaya Gazeta" in everything and "Novaya Gazeta" not in filtered
+    assert "<html" in filtered and "<html" not in fragment and "<html" in restore
+
+
+def test_a_curators_save_is_visible_at_once(client, event):
+    assert "Novaya Gazeta reports detentions" in client.get("/").content.decode()
+    event.title = "Novaya Gazeta reports mass detentions"
+    event.save()
+    page = client.get("/").content.decode()
+    assert "Novaya Gazeta reports mass detentions" in page
+    detail = client.get(event.get_absolute_url()).content.decode()
+    assert "mass detentions" in detail
+
+
+def test_publishing_and_unpublishing_in_the_admin_reach_readers_at_once(client, curator_client,
+                                                                       event):
+    draft = PublishedEventFactory(title="Checked and ready", status=Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404  # a cached 404 ...
+    curator_client.post(reverse("admin:events_event_changelist"),
+                        {"action": "publish", "_selected_action": [draft.pk]})
+    assert client.get(draft.get_absolute_url()).status_code == 200  # ... does not outlive it
+    curator_client.post(reverse("admin:events_event_changelist"),
+                        {"action": "unpublish", "_selected_action": [event.pk]})
+    assert "Novaya Gazeta reports detentions" not in client.get("/").content.decode()
+
+
+def test_deleting_reaches_readers_at_once(client, event):
+    EventFactory(title="Never shown")
+    assert "Novaya Gazeta" in client.get("/").content.decode()
+    Event.objects.get(pk=event.pk).delete()
+    assert "Novaya Gazeta" not in client.get("/").content.decode()
+
+
+def test_pages_carry_an_etag_and_answer_304(client, event):
+    response = client.get("/")
+    etag = response["ETag"]
+    assert "no-cache" in response["Cache-Control"] and "public" in response["Cache-Control"]
+    assert client.get("/", headers={"If-None-Match": etag}).status_code == 304
+    event.title = "Changed"
+    event.save()
+    assert client.get("/", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_errors_are_not_cached(client, event):
+    assert client.get("/", {"date_from": "2017-13"}).status_code == 400
+    assert client.get("/", {"date_from": "2017-12"}).status_code == 200
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_caching_can_be_turned_off(client, event, django_assert_max_num_queries):
+    client.get("/")
+    with django_assert_max_num_queries(20) as captured:
+        client.get("/")
+    assert len(captured.captured_queries) > 1
+
+
+def test_every_kind_of_change_moves_the_generation(event):
+    from .factories import ActorFactory, CategoryFactory, CitationFactory, SourceArticleFactory
+
+    seen = {RecordState.objects.current()[0]}
+    for change in (ActorFactory, CategoryFactory, SourceArticleFactory,
+                   lambda: CitationFactory(event=event), lambda: event.save()):
+        change()
+        generation = RecordState.objects.current()[0]
+        assert generation not in seen
+        seen.add(generation)
