@@ -6,11 +6,18 @@ so the admin reports a broken rule as a form error instead of a server error.
 """
 
 import reversion
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -307,6 +314,10 @@ class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
         return reverse("events:source_detail", args=[self.slug])
 
 
+def _text_or_empty(subquery):
+    return Coalesce(Subquery(subquery), Value(""), output_field=models.TextField())
+
+
 class EventQuerySet(models.QuerySet):
     def public(self):
         return self.filter(status=Status.PUBLISHED)
@@ -411,22 +422,52 @@ class EventQuerySet(models.QuerySet):
         return self._search_contains(text)
 
     def _search_postgresql(self, text):
+        # The stored, GIN-indexed search_vector (see refresh_search_vectors): one index scan.
         query = SearchQuery(text, config="english", search_type="websearch")
-        names = SearchQuery(text, config="simple", search_type="websearch")
-        vector = (
+        return self.filter(search_vector=query).annotate(
+            search_rank=SearchRank(F("search_vector"), query)
+        )
+
+    def refresh_search_vectors(self):
+        """Recompute the stored search document of these events (PostgreSQL only).
+
+        Title (weight A), actors' names and other spellings (B), summary (B), location, public
+        quotes (C), with English stemming, in one UPDATE. events/signals.py calls it for the
+        events a save touches; bulk loads call it once at the end.
+        """
+        if connection.vendor != "postgresql":
+            return 0
+        quotes = (
+            Statement.objects.public()
+            .filter(event=OuterRef("pk"))
+            .order_by()
+            .values("event")
+            .annotate(text=StringAgg("quote", " "))
+            .values("text")
+        )
+        names = (
+            EventActor.objects.filter(event=OuterRef("pk"))
+            .order_by()
+            .values("event")
+            .annotate(
+                text=StringAgg(
+                    models.functions.Concat(
+                        "actor__name", Value(" "), "actor__aliases",
+                        output_field=models.TextField(),
+                    ),
+                    " ",
+                )
+            )
+            .values("text")
+        )
+        document = (
             SearchVector("title", weight="A", config="english")
+            + SearchVector(_text_or_empty(names), weight="B", config="english")
             + SearchVector("summary", weight="B", config="english")
             + SearchVector("location", weight="C", config="english")
+            + SearchVector(_text_or_empty(quotes), weight="C", config="english")
         )
-        quotes = Statement.objects.public().annotate(
-            document=SearchVector("quote", config="english")
-        ).filter(event=OuterRef("pk"), document=query)
-        actors = EventActor.objects.annotate(
-            document=SearchVector("actor__name", "actor__aliases", config="simple")
-        ).filter(event=OuterRef("pk"), document=names)
-        return self.annotate(
-            search_document=vector, search_rank=SearchRank(vector, query)
-        ).filter(Q(search_document=query) | Exists(quotes) | Exists(actors))
+        return self.update(search_vector=document)
 
     def _search_contains(self, text):
         events = self
@@ -497,6 +538,9 @@ class Event(NormalizedPartialDates, Versioned, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # PostgreSQL's full-text document of the event, derived (never edited, never serialized):
+    # EventQuerySet.refresh_search_vectors keeps it current. Unused (NULL) on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
     start = PartialDateAttribute("start")
     end = PartialDateAttribute("end")

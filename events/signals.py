@@ -1,4 +1,5 @@
-"""Every change to the record bumps RecordState, which invalidates cached pages."""
+"""Keeping derived state in step with the record: every change bumps RecordState (which
+invalidates cached pages) and refreshes the search document of the events it touches."""
 
 from django.db.models.signals import post_delete, post_save
 
@@ -20,7 +21,31 @@ def record_changed(sender, **kwargs):
     RecordState.objects.bump()
 
 
+def _events_touched_by(instance):
+    if isinstance(instance, Event):
+        return Event.objects.filter(pk=instance.pk)
+    if isinstance(instance, Statement | EventActor):
+        return Event.objects.filter(pk=instance.event_id) if instance.event_id else None
+    if isinstance(instance, Actor):
+        return Event.objects.filter(participations__actor=instance)
+    return None
+
+
+def refresh_search(sender, instance, raw=False, **kwargs):
+    # A fixture load (raw) refreshes everything once at its end instead.
+    if raw:
+        return
+    events = _events_touched_by(instance)
+    if events is not None:
+        events.refresh_search_vectors()
+
+
 def connect():
+    for model in (Event, Statement, EventActor, Actor):
+        post_save.connect(refresh_search, sender=model, dispatch_uid=f"search-{model.__name__}")
+        post_delete.connect(
+            refresh_search, sender=model, dispatch_uid=f"search-del-{model.__name__}"
+        )
     for model in RECORD_MODELS:
         post_save.connect(record_changed, sender=model, dispatch_uid=f"record-{model.__name__}")
         post_delete.connect(

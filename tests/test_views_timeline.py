@@ -365,3 +365,20 @@ def test_an_actor_only_a_draft_names_stays_unknown(client, world):
 @pytest.mark.parametrize("field", ["category", "actor", "source", "publisher", "q"])
 def test_nul_in_any_filter_is_a_400(client, world, field):
     assert get(client, **{field: "a\x00b"}).status_code == 400
+
+
+def test_search_follows_every_change_to_what_it_searches(client, world):
+    """On PostgreSQL the search reads a stored document; it must never lag behind the record."""
+    event = world["hbo"]
+    assert slugs(get(client, q="Grozny")) == []
+    statement = PublishedStatementFactory(event=event, quote="Nobody in Grozny believes it.")
+    assert slugs(get(client, q="Grozny")) == ["hbo"]
+    statement.status = Status.DRAFT
+    statement.save()
+    assert slugs(get(client, q="Grozny")) == []
+    world["kadyrov"].aliases = "Ramazan Kadyrov\nKadyrov Jr"
+    world["kadyrov"].save()
+    assert slugs(get(client, q="Jr")) == ["hbo"]
+    event.location = "Moscow"
+    event.save()
+    assert "hbo" in slugs(get(client, q="Moscow"))

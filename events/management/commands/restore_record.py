@@ -31,4 +31,5 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             call_command("loaddata", path, verbosity=0)
+            Event.objects.refresh_search_vectors()  # derived, so not in the backup
         self.stdout.write(self.style.SUCCESS(f"Restored {path}."))
