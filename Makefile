@@ -70,3 +70,10 @@ constraints:
 
 clean:
 	rm -rf $(VENV) staticfiles tests/browser/node_modules
+
+# The performance benchmark (bench/README.md): gunicorn + wrk against SQLite and PostgreSQL at
+# 100, 10,000 and 100,000 synthetic events. Not part of `make test`. Takes ~20-30 minutes;
+# BENCH_SIZES=100,10000 or BENCH_DATABASES=sqlite for a shorter run.
+.PHONY: bench
+bench: install
+	$(BIN)/python -m bench.run

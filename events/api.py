@@ -12,7 +12,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import PaginationBase, paginate
 
@@ -176,6 +176,41 @@ class EventFilters(Schema):
     verification: list[VerificationValue] = Field(
         [], description="reported, corroborated or disputed; repeat for several."
     )
+
+
+class TimelineExportParams(EventFilters):
+    limit: int = Field(
+        exports.TIMELINE_MAX_EVENTS, ge=1, le=exports.TIMELINE_MAX_EVENTS,
+        description=f"Events in this file, at most {exports.TIMELINE_MAX_EVENTS} (TimelineJS "
+        "becomes unusable beyond that). With more matching events, X-Total-Count gives their "
+        "number and a Link header (rel=next) the next file.",
+    )
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Matching events to skip.")
+
+
+class CsvExportParams(EventFilters):
+    limit: int = Field(
+        exports.CSV_MAX_ROWS, ge=1, le=exports.CSV_MAX_ROWS,
+        description=f"Rows in this file, at most {exports.CSV_MAX_ROWS}. With more matching "
+        "events, X-Total-Count gives their number and a Link header (rel=next) the next file.",
+    )
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Matching events to skip.")
+
+
+def _export_slice(request, params):
+    events = filtered_events(request).chronological()
+    total = events.count()
+    window = events.for_listing()[params.offset : params.offset + params.limit]
+    return window, total
+
+
+def _add_export_links(request, response, params, total):
+    """X-Total-Count, and a Link to the next file when the export is one of several."""
+    response["X-Total-Count"] = str(total)
+    if params.offset + params.limit < total:
+        following = _page_link(request, params.limit, params.offset + params.limit)
+        response["Link"] = f'<{following}>; rel="next"'
+    return response
 
 
 class EventListParams(EventFilters):
@@ -453,9 +488,10 @@ def get_category(request, slug: str = Path(..., max_length=SLUG_MAX_LENGTH)):
     tags=["exports"],
     summary="The filtered events as Knight Lab TimelineJS 3 JSON",
 )
-def export_timelinejs(request, filters: Query[EventFilters]):
-    events = filtered_events(request).chronological().for_listing()
-    return exports.timelinejs(request, events)
+def export_timelinejs(request, response: HttpResponse, filters: Query[TimelineExportParams]):
+    events, total = _export_slice(request, filters)
+    _add_export_links(request, response, filters, total)
+    return exports.timelinejs(request, events, total=total, offset=filters.offset)
 
 
 @router.get(
@@ -474,6 +510,6 @@ def export_timelinejs(request, filters: Query[EventFilters]):
         }
     },
 )
-def export_events_csv(request, filters: Query[EventFilters]):
-    events = filtered_events(request).chronological().for_listing()
-    return exports.events_csv(request, events)
+def export_events_csv(request, filters: Query[CsvExportParams]):
+    events, total = _export_slice(request, filters)
+    return _add_export_links(request, exports.events_csv(request, events), filters, total)

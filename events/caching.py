@@ -7,6 +7,7 @@ the old entry. Entries of old generations simply expire. The cache is Django's: 
 per process by default, Redis with DJANGO_CACHE_URL when several servers share it.
 """
 
+import gzip
 import hashlib
 from functools import wraps
 
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import quote_etag
 
 from .models import RecordState
 
@@ -37,26 +39,49 @@ def cache_public_page(view):
         generation, _ = RecordState.objects.current()
         key = page_cache_key(request, generation)
         stored = cache.get(key)
-        if stored is not None:
-            status, headers, content = stored
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response[name] = value
-            return _revalidate(response)
-        response = view(request, *args, **kwargs)
-        if response.status_code in CACHED_STATUSES and not response.streaming:
+        if stored is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code not in CACHED_STATUSES or response.streaming:
+                return _revalidate(response)
             if hasattr(response, "render"):
                 response.render()
-            headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
-            cache.set(key, (response.status_code, headers, response.content), seconds)
-        return _revalidate(response)
+            stored = _stored(response)
+            cache.set(key, stored, seconds)
+        return _revalidate(_from_stored(request, stored))
 
     return wrapped
 
 
+def _stored(response):
+    """What the cache keeps of a page: enough to answer any later request without rendering
+    or compressing it again, ETag included."""
+    content = response.content
+    return {
+        "status": response.status_code,
+        "headers": [(name, response[name]) for name in KEPT_HEADERS if name in response],
+        "content": content,
+        "gzip": gzip.compress(content, compresslevel=6, mtime=0),
+        "etag": quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest()),
+    }
+
+
+def _from_stored(request, stored):
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(stored["gzip"], status=stored["status"])
+        response["Content-Encoding"] = "gzip"
+        response["ETag"] = "W/" + stored["etag"]  # as GZipMiddleware marks compressed bodies
+    else:
+        response = HttpResponse(stored["content"], status=stored["status"])
+        response["ETag"] = stored["etag"]
+    for name, value in stored["headers"]:
+        response[name] = value
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
 def _revalidate(response):
-    # Browsers and proxies may keep a copy but must check it (ETag, from ConditionalGet-
-    # Middleware) before each use, so a correction reaches readers at once.
+    # Browsers and proxies may keep a copy but must check it (ETag) before each use, so a
+    # correction reaches readers at once.
     patch_cache_control(response, public=True, no_cache=True)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -64,7 +64,12 @@ def _citation_links(event):
     )
 
 
-def timelinejs(request, events):
+# Exports are bounded like every other response: a client fetches more with offset.
+TIMELINE_MAX_EVENTS = 1000
+CSV_MAX_ROWS = 10_000
+
+
+def timelinejs(request, events, total=None, offset=0):
     # TimelineJS sets every one of these strings as innerHTML (headline, text, group label,
     # display date): curator text goes in HTML-escaped, or a title could run script.
     slides = []
@@ -99,13 +104,19 @@ def timelinejs(request, events):
                 "text": format_html(
                     "<p>{} events, each linked to the reporting it rests on. "
                     'Filter and read them in <a href="{}">the chronology</a>.</p>',
-                    len(slides),
+                    _how_many(len(slides), total, offset),
                     page,
                 ),
             }
         },
         "events": slides,
     }
+
+
+def _how_many(shown, total, offset):
+    if total is None or shown == total:
+        return str(shown)
+    return f"{offset + 1}-{offset + shown} of {total}" if shown else f"None of {total}"
 
 
 def _cell(value):

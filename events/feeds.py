@@ -16,6 +16,10 @@ from .models import Event
 FEED_TITLE = "Chechnya 2017: a documented chronology"
 
 
+# A feed carries the newest entries, as feed readers expect; the record is in the API.
+FEED_SIZE = 50
+
+
 class EventFeed(Feed):
     feed_type = Atom1Feed
     title = FEED_TITLE
@@ -54,7 +58,7 @@ class EventFeed(Feed):
 
     def items(self, request):
         events = request.event_filter_form.filter(Event.objects.public())
-        return events.chronological().reverse().for_listing()
+        return events.chronological().reverse().for_listing()[:FEED_SIZE]
 
     def item_title(self, event):
         return f"{event.date_display}: {event.title}"

@@ -18,9 +18,9 @@ from django.core.validators import URLValidator
 from django.db import connection, models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 
+from .links import url_for
 from .partial_dates import PartialDateAttribute, Precision, format_range
 
 HTTP_URL_MESSAGE = "Enter a web address starting with http:// or https://."
@@ -107,7 +107,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("events:category_detail", args=[self.slug])
+        return url_for("events:category_detail", self.slug)
 
 
 class ActorQuerySet(models.QuerySet):
@@ -207,7 +207,7 @@ class Actor(Versioned, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("events:actor_detail", args=[self.slug])
+        return url_for("events:actor_detail", self.slug)
 
     @property
     def alias_list(self):
@@ -311,7 +311,7 @@ class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("events:source_detail", args=[self.slug])
+        return url_for("events:source_detail", self.slug)
 
 
 def _text_or_empty(subquery):
@@ -334,7 +334,7 @@ class EventQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a listing shows of each event, in a fixed number of queries."""
-        return self.select_related("category").prefetch_related(
+        return self.defer("search_vector").select_related("category").prefetch_related(
             Prefetch(
                 "participations",
                 queryset=EventActor.objects.select_related("actor").order_by("pk"),
@@ -573,7 +573,7 @@ class Event(NormalizedPartialDates, Versioned, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("events:event_detail", args=[self.slug])
+        return url_for("events:event_detail", self.slug)
 
     @property
     def is_published(self):

@@ -8,9 +8,9 @@ for it, whatever the record holds.
 
 from typing import Literal
 
-from django.urls import reverse
 from ninja import Field, Schema
 
+from .links import url_for
 from .models import Actor, Verification
 from .partial_dates import PartialDate
 
@@ -19,11 +19,16 @@ VerificationValue = Literal[tuple(Verification.values)]
 
 
 def absolute(context, path):
-    return context["request"].build_absolute_uri(path)
+    # The scheme and host are worked out (and checked against ALLOWED_HOSTS) once a request.
+    request = context["request"]
+    base = getattr(request, "absolute_base", None)
+    if base is None:
+        base = request.absolute_base = request.build_absolute_uri("/").rstrip("/")
+    return base + path
 
 
-def api_path(name, *args):
-    return reverse(f"api-1:{name}", args=args)
+def api_path(name, key):
+    return url_for(f"api-1:{name}", key)
 
 
 class ErrorOut(Schema):

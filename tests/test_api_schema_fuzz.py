@@ -85,7 +85,8 @@ def test_api_conforms_to_its_schema(wsgi_schema, label):
     )
     @given(case=operation.as_strategy())
     def responds_as_documented(case):
-        response = case.call()
+        # The in-process client does not decompress; compression has its own tests.
+        response = case.call(headers={"Accept-Encoding": "identity"})
         case.validate_response(response, checks=CHECKS)
 
     responds_as_documented()

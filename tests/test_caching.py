@@ -109,3 +109,17 @@ def test_every_kind_of_change_moves_the_generation(event):
         generation = RecordState.objects.current()[0]
         assert generation not in seen
         seen.add(generation)
+
+
+def test_cached_pages_are_served_compressed_without_recompressing(client, event):
+    import gzip
+
+    plain = client.get("/")
+    first = client.get("/", headers={"Accept-Encoding": "gzip, br"})
+    again = client.get("/", headers={"Accept-Encoding": "gzip, br"})
+    assert again["Content-Encoding"] == "gzip"
+    assert gzip.decompress(again.content) == plain.content
+    assert again.content == first.content  # the stored bytes, not compressed anew
+    assert "Accept-Encoding" in again["Vary"] and "HX-Request" in again["Vary"]
+    assert client.get("/", headers={"Accept-Encoding": "gzip",
+                                    "If-None-Match": again["ETag"]}).status_code == 304

@@ -156,8 +156,41 @@ def test_exports_run_a_constant_number_of_queries(client, django_assert_num_quer
     for number in range(size):
         event = PublishedEventFactory(start_date=datetime.date(2017, 4, 1 + number))
         PublishedStatementFactory(event=event)
-    # events, actors, statements, their citations, citations, Last-Modified
-    with django_assert_num_queries(6):
+    # count, events, actors, statements, their citations, citations, Last-Modified
+    with django_assert_num_queries(7):
         assert len(client.get("/api/v1/exports/timelinejs").json()["events"]) == size
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert len(read_csv(client.get("/api/v1/exports/events.csv"))) == size
+
+
+@pytest.mark.parametrize("url", ["/api/v1/exports/timelinejs", "/api/v1/exports/events.csv"])
+def test_exports_are_bounded_and_say_where_the_rest_is(client, url):
+    for number in range(5):
+        PublishedEventFactory(slug=f"bounded-{number}",
+                              start_date=datetime.date(2017, 4, 1 + number))
+    first = client.get(url, {"limit": 2})
+    assert first["X-Total-Count"] == "5"
+    assert 'rel="next"' in first["Link"] and "offset=2" in first["Link"]
+    last = client.get(url, {"limit": 2, "offset": 4})
+    assert "Link" not in last
+    too_many = client.get(url, {"limit": 10**6})
+    assert too_many.status_code == 422
+
+
+def test_timelinejs_title_says_which_events_a_partial_file_holds(client):
+    for number in range(3):
+        PublishedEventFactory(start_date=datetime.date(2017, 4, 1 + number))
+    title = client.get("/api/v1/exports/timelinejs", {"limit": 2}).json()["title"]
+    assert "1-2 of 3 events" in title["text"]["text"]
+
+
+def test_the_feed_carries_the_newest_entries_only(client, monkeypatch):
+    from events import feeds
+
+    monkeypatch.setattr(feeds, "FEED_SIZE", 3)
+    for number in range(5):
+        PublishedEventFactory(title=f"Feed entry {number}",
+                              start_date=datetime.date(2017, 4, 1 + number))
+    xml = client.get("/feed/").content.decode()
+    assert xml.count("<entry>") == 3
+    assert "Feed entry 4" in xml and "Feed entry 1" not in xml

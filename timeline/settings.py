@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses what is not compressed already (cached pages are stored compressed).
+    "django.middleware.gzip.GZipMiddleware",
     # ETag on every page and 304 Not Modified when the reader's copy is current.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

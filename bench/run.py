@@ -1,0 +1,625 @@
+"""The benchmark: `make bench` (or `.venv/bin/python -m bench.run`). Never part of `make test`.
+
+For each database (a SQLite file in a temporary folder; PostgreSQL database `chronology_bench`
+on 127.0.0.1:5432 as user postgres) and each size N, it migrates a fresh database, generates N
+synthetic events (manage.py generate_synthetic), serves the app with gunicorn and the
+production settings on 127.0.0.1, and measures each page with wrk:
+
+  throughput   wrk -t2 -c16 for BENCH_DURATION seconds: requests per second, and that as a
+               ratio to the bare Django view (bench/urls.py) measured by the same server
+  latency      wrk -t1 -c1 (one request at a time) for BENCH_DURATION seconds: p50/p95/p99
+
+A URL whose first request takes over BENCH_SLOW_SECONDS is not given to wrk (a 30-second
+request would outlast the measurement): it is timed over BENCH_SLOW_REQUESTS requests, one at
+a time, and marked "slow". It also reports the first load of `/` in bytes on the wire, and per
+URL the queries and SQL/Python time of one request (in-process, with EXPLAIN ANALYZE of the
+slowest query on PostgreSQL), then checks the targets of docs/performance.md.
+
+Environment (all optional):
+  BENCH_DATABASES      sqlite,postgresql
+  BENCH_SIZES          100,10000,100000  (event counts, for every database)
+  BENCH_DURATION       5                 (seconds per wrk measurement)
+  BENCH_WORKERS        2 * cores + 1     (gunicorn sync workers)
+  BENCH_SEED           2017
+  BENCH_PG_URL         postgres://postgres@127.0.0.1:5432  (server; the database is created)
+  BENCH_CACHED_ENV     space-separated NAME=VALUE settings that turn the page cache on, e.g.
+                       "DJANGO_CACHE_URL=locmem://" once the settings read one; unset, the
+                       "cached" section repeats the uncached figures and says so.
+  BENCH_UNCACHED_ENV   NAME=VALUE settings that turn it off, for the uncached figures.
+
+Everything it starts (gunicorn, the temporary folder, the PostgreSQL database) is removed on
+the way out, after a failure or Ctrl-C too. Results also go to bench/results/<time>/.
+"""
+
+# The subprocesses run fixed programs (this venv's python and gunicorn, wrk, apt-get) with
+# arguments built here, and every URL opened is http://127.0.0.1: nothing comes from outside.
+# ruff: noqa: S310, S603, S607
+
+import datetime
+import gzip
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from contextlib import ExitStack, contextmanager
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+LUA_REPORT = str(ROOT / "bench" / "report.lua")
+HOST = "127.0.0.1"
+PG_DATABASE = "chronology_bench"
+
+LABELS = {
+    "bare": "bare Django view",
+    "home": "/ unfiltered",
+    "home_search": "/ text search",
+    "home_filters": "/ three filters",
+    "event": "event page",
+    "api_events": "/api/v1/events",
+    "timelinejs": "TimelineJS export",
+}
+CACHED_LABELS = ["home", "home_search", "home_filters"]
+
+
+def env_list(name, default):
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_assignments(name):
+    pairs = {}
+    for item in os.environ.get(name, "").split():
+        key, _, value = item.partition("=")
+        pairs[key] = value
+    return pairs
+
+
+DATABASES = env_list("BENCH_DATABASES", "sqlite,postgresql")
+SIZES = [int(size) for size in env_list("BENCH_SIZES", "100,10000,100000")]
+DURATION = int(os.environ.get("BENCH_DURATION", "5"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+SEED = os.environ.get("BENCH_SEED", "2017")
+PG_URL = os.environ.get("BENCH_PG_URL", f"postgres://postgres@{HOST}:5432").rstrip("/")
+SLOW_SECONDS = float(os.environ.get("BENCH_SLOW_SECONDS", "1.5"))
+SLOW_REQUESTS = int(os.environ.get("BENCH_SLOW_REQUESTS", "3"))
+# timeline/settings.py reads DJANGO_PAGE_CACHE_SECONDS (events/caching.py; 0 turns the page
+# cache off, the default is on, in local memory per gunicorn worker). Without that setting in
+# the settings (an older checkout), nothing is set and "cached" repeats the uncached figures.
+PAGE_CACHE_SETTING = "DJANGO_PAGE_CACHE_SECONDS"
+HAS_PAGE_CACHE = PAGE_CACHE_SETTING in (ROOT / "timeline" / "settings.py").read_text()
+CACHED_ENV = env_assignments("BENCH_CACHED_ENV") or (
+    {PAGE_CACHE_SETTING: "600"} if HAS_PAGE_CACHE else {}
+)
+UNCACHED_ENV = env_assignments("BENCH_UNCACHED_ENV") or (
+    {PAGE_CACHE_SETTING: "0"} if HAS_PAGE_CACHE else {}
+)
+
+
+class Stopped(Exception):
+    pass
+
+
+def _stop(signum, frame):
+    raise Stopped(f"stopped by signal {signum}")
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# Setting up -----------------------------------------------------------------------------------
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    log("wrk is missing: installing Debian's package (apt-get install -y wrk)")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run([*sudo, "apt-get", "install", "-y", "wrk"], check=True)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def base_env(database_url, static_root):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "BENCH_")) and key != "DATABASE_URL"
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS=f"{HOST},localhost,testserver",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_API_THROTTLE_RATE="",
+        DJANGO_LOG_LEVEL="WARNING",
+        DATABASE_URL=database_url,
+        BENCH_STATIC_ROOT=str(static_root),
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def manage(env, *args, capture=False):
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env,
+        stdout=subprocess.PIPE if capture else None, text=True,
+    )
+    if result.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed with {result.returncode}")
+    return result.stdout
+
+
+def inspect(env, *args):
+    result = subprocess.run(
+        [PYTHON, "-m", "bench.inspect_record", *args], cwd=ROOT, env=env,
+        stdout=subprocess.PIPE, text=True,
+    )
+    if result.returncode:
+        raise RuntimeError(f"bench.inspect_record {args[0]} failed with {result.returncode}")
+    return json.loads(result.stdout)
+
+
+@contextmanager
+def database(kind, size, folder):
+    if kind == "sqlite":
+        path = folder / f"bench-{size}.sqlite3"
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for leftover in folder.glob(f"bench-{size}.sqlite3*"):
+                leftover.unlink()
+        return
+    import psycopg
+
+    def admin(statement):
+        with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as connection:
+            connection.execute(statement)
+
+    admin(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+    admin(f"CREATE DATABASE {PG_DATABASE}")
+    try:
+        yield f"{PG_URL}/{PG_DATABASE}"
+    finally:
+        admin(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+
+
+@contextmanager
+def gunicorn(env, extra_env):
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            GUNICORN, "timeline.wsgi:application",
+            "--bind", f"{HOST}:{port}",
+            "--workers", str(WORKERS),
+            # The TimelineJS export of 100,000 events takes longer than the default 30 s.
+            "--timeout", "600",
+            "--log-level", "warning",
+        ],
+        cwd=ROOT, env={**env, **extra_env}, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {process.returncode}")
+            try:
+                with urllib.request.urlopen(f"http://{HOST}:{port}/__bench__/bare", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield f"http://{HOST}:{port}"
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+# Measuring ------------------------------------------------------------------------------------
+
+
+def fetch(url, headers=None, timeout=600):
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+def wrk(url, threads, connections):
+    output = subprocess.run(
+        [
+            "wrk", f"-t{threads}", f"-c{connections}", f"-d{DURATION}s", "--timeout", "60s",
+            # As browsers do: the app and WhiteNoise answer compressed when asked.
+            "-H", "Accept-Encoding: gzip",
+            "--latency", "-s", LUA_REPORT, url,
+        ],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    match = re.search(r"^BENCH (\{.*\})$", output, re.M)
+    figures = json.loads(match.group(1))
+    seconds = figures["duration_us"] / 1e6
+    return {
+        "rps": figures["requests"] / seconds if seconds else 0.0,
+        "requests": figures["requests"],
+        "errors": figures["status_errors"] + figures["socket_errors"],
+        "p50": figures["p50_us"] / 1000,
+        "p95": figures["p95_us"] / 1000,
+        "p99": figures["p99_us"] / 1000,
+    }
+
+
+def measure(url):
+    """Throughput and one-client latency of a URL; by hand, one at a time, when it is slow."""
+    started = time.perf_counter()
+    status, _, body = fetch(url)
+    first = time.perf_counter() - started
+    if status != 200:
+        raise RuntimeError(f"{url} answered {status}")
+    if first > SLOW_SECONDS:
+        # Past 10 s a request (the export of 100,000 events) is timed once: the first one.
+        timings = [first * 1000] if first > 10 else []
+        for _ in range(SLOW_REQUESTS if first <= 10 else 0):
+            started = time.perf_counter()
+            fetch(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        return {
+            "rps": 1000 / statistics.mean(timings),
+            "slow": True,
+            "bytes": len(body),
+            "errors": 0,
+            "p50": statistics.median(timings),
+            "p95": timings[-1],
+            "p99": timings[-1],
+            "requests": len(timings),
+        }
+    for _ in range(2 * WORKERS):  # warm every worker
+        fetch(url)
+    latency = wrk(url, 1, 1)
+    throughput = wrk(url, 2, 16)
+    # wrk stops with requests still queued at the sync workers: let them drain, or they would
+    # slow whatever is measured next.
+    time.sleep(1 + 2 * 16 / max(throughput["rps"], 1))
+    return {
+        "rps": throughput["rps"],
+        "slow": False,
+        "bytes": len(body),
+        "errors": throughput["errors"] + latency["errors"],
+        "p50": latency["p50"],
+        "p95": latency["p95"],
+        "p99": latency["p99"],
+        "requests": throughput["requests"] + latency["requests"],
+    }
+
+
+class Assets(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and attrs.get("rel") == "stylesheet" and attrs.get("href"):
+            self.urls.append(attrs["href"])
+        elif tag == "script" and attrs.get("src"):
+            self.urls.append(attrs["src"])
+
+
+def first_load(base):
+    """Bytes on the wire for `/` and the CSS/JS it links, asking for gzip and brotli."""
+    headers = {"Accept-Encoding": "br, gzip"}
+    _, page_headers, page = fetch(base + "/", headers)
+    html_for_parsing = gzip.decompress(page) if page_headers.get("Content-Encoding") == "gzip" \
+        else page
+    parser = Assets()
+    parser.feed(html_for_parsing.decode("utf-8", "replace"))
+    files = [{
+        "url": "/",
+        "bytes": len(page),
+        "encoding": page_headers.get("Content-Encoding", "identity"),
+        "gzip_would_be": len(gzip.compress(html_for_parsing, 6)),
+    }]
+    for asset in parser.urls:
+        url = asset if asset.startswith("http") else base + asset
+        _, asset_headers, body = fetch(url, headers)
+        files.append({
+            "url": asset,
+            "bytes": len(body),
+            "encoding": asset_headers.get("Content-Encoding", "identity"),
+        })
+    return {
+        "total": sum(item["bytes"] for item in files),
+        "total_if_html_gzipped": files[0]["gzip_would_be"]
+        + sum(item["bytes"] for item in files[1:]),
+        "files": files,
+    }
+
+
+# One database at one size ---------------------------------------------------------------------
+
+
+def run_one(kind, size, folder, static_root):
+    with database(kind, size, folder) as url:
+        # The uncached settings for everything but the cached server, the profile included.
+        env = {**base_env(url, static_root), **UNCACHED_ENV}
+        log(f"{kind}, N={size:,}: migrate")
+        manage(env, "migrate", "--noinput", "-v0")
+        log(f"{kind}, N={size:,}: generate_synthetic {size} --seed {SEED}")
+        started = time.perf_counter()
+        generated = manage(env, "generate_synthetic", str(size), "--seed", SEED, capture=True)
+        generate_seconds = time.perf_counter() - started
+        if kind == "postgresql":
+            # As autovacuum would leave a settled database: statistics for the planner, and a
+            # visibility map so that counts can be index-only scans.
+            manage(env, "shell", "-c",
+                   "from django.db import connection; "
+                   "connection.cursor().execute('VACUUM ANALYZE')")
+        urls = inspect(env, "urls")
+        result = {
+            "load_before": os.getloadavg()[0],
+            "db": kind, "size": size, "generate_seconds": round(generate_seconds, 1),
+            "generated": generated.strip(), "urls": urls, "uncached": {}, "cached": {},
+        }
+        with gunicorn(env, UNCACHED_ENV) as base:
+            result["first_load"] = first_load(base)
+            for label in LABELS:
+                log(f"{kind}, N={size:,}: {LABELS[label]} ({urls[label]})")
+                result["uncached"][label] = measure(base + urls[label])
+        if CACHED_ENV:
+            with gunicorn(env, CACHED_ENV) as base:
+                for label in ["bare", *CACHED_LABELS]:
+                    log(f"{kind}, N={size:,}: cached {LABELS[label]}")
+                    result["cached"][label] = measure(base + urls[label])
+        result["load_after"] = os.getloadavg()[0]
+        slow = [label for label, figures in result["uncached"].items() if figures["slow"]]
+        log(f"{kind}, N={size:,}: profiling queries")
+        page_urls = {label: address for label, address in urls.items() if label in LABELS}
+        result["profile"] = inspect(env, "profile", json.dumps(page_urls), ",".join(slow))
+        return result
+
+
+# Reporting ------------------------------------------------------------------------------------
+
+
+def load_table(results):
+    lines = [
+        "Load average (1 min) of the machine around each measurement: on 2 cores, anything "
+        "above ~2.5 besides the benchmark's own gunicorn and wrk means other work competed.",
+        "",
+        "| db | N | generated in s | load before | load after |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        lines.append(
+            f"| {result['db']} | {result['size']:,} | {result['generate_seconds']} "
+            f"| {result['load_before']:.2f} | {result['load_after']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def table(results):
+    lines = [
+        "| db | N | URL | req/s | ratio to bare | p50 ms | p95 ms | p99 ms | queries |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        bare = result["uncached"]["bare"]["rps"]
+        for label, figures in result["uncached"].items():
+            note = " (slow: timed by hand)" if figures["slow"] else ""
+            errors = f" ({figures['errors']} errors)" if figures["errors"] else ""
+            queries = result["profile"].get(label, {}).get("queries", "")
+            lines.append(
+                f"| {result['db']} | {result['size']:,} | {LABELS[label]}{note}{errors} "
+                f"| {figures['rps']:.1f} | {figures['rps'] / bare:.3f} | {figures['p50']:.1f} "
+                f"| {figures['p95']:.1f} | {figures['p99']:.1f} | {queries} |"
+            )
+    return "\n".join(lines)
+
+
+def cached_table(results):
+    lines = []
+    if not CACHED_ENV:
+        lines.append(
+            "No cache setting given (BENCH_CACHED_ENV unset): the cached figures below repeat "
+            "the uncached ones."
+        )
+    else:
+        lines.append(
+            f"Cached: {CACHED_ENV}; uncached: {UNCACHED_ENV or 'the settings as they are'}."
+        )
+    lines += [
+        "",
+        "| db | N | URL (cached) | req/s | ratio to bare | p50 ms | p95 ms | p99 ms |",
+        "|---|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        figures_by_label = result["cached"] or result["uncached"]
+        bare = figures_by_label["bare"]["rps"]
+        for label in CACHED_LABELS:
+            figures = figures_by_label[label]
+            lines.append(
+                f"| {result['db']} | {result['size']:,} | {LABELS[label]} "
+                f"| {figures['rps']:.1f} | {figures['rps'] / bare:.3f} | {figures['p50']:.1f} "
+                f"| {figures['p95']:.1f} | {figures['p99']:.1f} |"
+            )
+    return "\n".join(lines)
+
+
+def first_load_table(results):
+    lines = [
+        "| db | N | `/` HTML bytes (encoding) | CSS+JS bytes | total KB | total KB if HTML "
+        "were gzipped |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        load = result["first_load"]
+        html = load["files"][0]
+        assets = sum(item["bytes"] for item in load["files"][1:])
+        lines.append(
+            f"| {result['db']} | {result['size']:,} | {html['bytes']:,} ({html['encoding']}) "
+            f"| {assets:,} | {load['total'] / 1024:.1f} "
+            f"| {load['total_if_html_gzipped'] / 1024:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def profile_table(results):
+    lines = [
+        "| db | N | URL | queries | total ms | SQL ms | Python ms | slowest query ms |",
+        "|---|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        for label, figures in result["profile"].items():
+            lines.append(
+                f"| {result['db']} | {result['size']:,} | {LABELS[label]} | {figures['queries']} "
+                f"| {figures['total_ms']} | {figures['sql_ms']} | {figures['python_ms']} "
+                f"| {figures['slowest_ms']} |"
+            )
+    return "\n".join(lines)
+
+
+def targets(results):
+    checks = []
+
+    def check(name, passed, detail):
+        checks.append(f"- {'PASS' if passed else 'FAIL'}: {name}: {detail}")
+
+    for result in results:
+        where = f"{result['db']}, N={result['size']:,}"
+        figures = result["cached"] or result["uncached"]
+        ratio = figures["home"]["rps"] / figures["bare"]["rps"]
+        source = "cached" if result["cached"] else "no cache configured, uncached figure"
+        check(f"`/` from cache >= 60% of bare req/s ({where})", ratio >= 0.6,
+              f"{ratio:.0%} ({source})")
+        if result["size"] == 10_000:
+            for label, limit in [("home", 40), ("home_filters", 40), ("event", 40),
+                                 ("api_events", 30)]:
+                p95 = result["uncached"][label]["p95"]
+                check(f"{LABELS[label]} uncached p95 < {limit} ms ({where})", p95 < limit,
+                      f"{p95:.1f} ms")
+        if result["size"] == 100_000 and result["db"] == "postgresql":
+            p95 = result["uncached"]["home_search"]["p95"]
+            check(f"text search p95 < 50 ms ({where})", p95 < 50, f"{p95:.1f} ms")
+        total = result["first_load"]["total"]
+        check(f"first load of `/` < 60 KB compressed ({where})", total < 60 * 1024,
+              f"{total / 1024:.1f} KB")
+    return "\n".join(checks)
+
+
+def report(results, machine):
+    return "\n\n".join([
+        f"Machine: {machine}",
+        "## Throughput (wrk -t2 -c16) and one-client latency (wrk -t1 -c1), uncached",
+        table(results),
+        "## Cached",
+        cached_table(results),
+        "## First load of `/` (Accept-Encoding: br, gzip)",
+        first_load_table(results),
+        "## Where the time goes (one request in-process, median of 5)",
+        profile_table(results),
+        "## Targets",
+        targets(results),
+        "## Machine load and data generation",
+        load_table(results),
+    ])
+
+
+def details(results):
+    """Per page: the URL, the slowest query with its plan, the Python profile."""
+    parts = []
+    for result in results:
+        parts.append(f"# {result['db']}, N={result['size']:,}\n\n{result['generated']}\n"
+                     f"Generated in {result['generate_seconds']} s.")
+        for label, figures in result["profile"].items():
+            parts.append(
+                f"## {LABELS[label]}: {result['urls'][label]}\n\n"
+                f"{figures['queries']} queries, {figures['sql_ms']} ms SQL of "
+                f"{figures['total_ms']} ms; each query (ms): {figures['queries_ms']}\n\n"
+                f"Slowest query ({figures['slowest_ms']} ms):\n\n```sql\n"
+                f"{figures['slowest_sql']}\n```"
+                + (f"\n\n```\n{figures['explain']}\n```" if figures.get("explain") else "")
+                + (f"\n\nPython profile of one request:\n\n```\n"
+                   f"{figures['python_hotspots']}\n```" if figures.get("python_hotspots") else "")
+            )
+    return "\n\n".join(parts) + "\n"
+
+
+def machine_description():
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kilobytes = int(re.search(r"MemTotal:\s+(\d+)", meminfo.read_text()).group(1))
+        memory = f", {kilobytes / 1024 / 1024:.1f} GiB memory"
+    return (
+        f"{os.cpu_count()} cores{memory}, Python {sys.version.split()[0]}, "
+        f"gunicorn {WORKERS} sync workers, wrk {DURATION} s per measurement"
+    )
+
+
+def main():
+    signal.signal(signal.SIGTERM, _stop)
+    ensure_wrk()
+    log(f"uncached: {UNCACHED_ENV or 'settings as they are'}; cached: {CACHED_ENV or 'none'}")
+    results = []
+    out = ROOT / "bench" / "results" / datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out.mkdir(parents=True, exist_ok=True)
+    machine = machine_description()
+
+    def save():
+        (out / "report.md").write_text(report(results, machine) + "\n")
+        (out / "details.md").write_text(details(results))
+        (out / "results.json").write_text(json.dumps(
+            {"machine": machine, "results": results}, indent=2, default=str
+        ))
+    started = time.monotonic()
+    with ExitStack() as stack:
+        folder = Path(tempfile.mkdtemp(prefix="chronology-bench-"))
+        stack.callback(shutil.rmtree, folder, ignore_errors=True)
+        static_root = folder / "static"
+        env = base_env(f"sqlite:///{folder / 'collectstatic.sqlite3'}", static_root)
+        log("collectstatic into the run's temporary folder")
+        manage(env, "collectstatic", "--noinput", "-v0")
+        failures = []
+        for kind in DATABASES:
+            for size in SIZES:
+                try:
+                    results.append(run_one(kind, size, folder, static_root))
+                except (RuntimeError, OSError, subprocess.CalledProcessError) as error:
+                    # One database or size failing still leaves the others' figures.
+                    log(f"{kind}, N={size:,} FAILED: {error}")
+                    failures.append(f"{kind}, N={size:,}: {error}")
+                save()
+    print(report(results, machine))
+    for failure in failures:
+        print(f"FAILED {failure}")
+    log(f"done in {(time.monotonic() - started) / 60:.1f} min; results in {out}")
+    if failures:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except (KeyboardInterrupt, Stopped) as stopped:
+        sys.exit(f"bench: {stopped or 'interrupted'}; everything it started is cleaned up.")
