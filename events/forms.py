@@ -1,10 +1,13 @@
+import functools
+
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from .models import Actor, Category, Event, SourceArticle, Verification
+from .models import Actor, Category, Event, RecordState, SourceArticle, Verification
 from .partial_dates import MAX_INPUT_LENGTH, PartialDate
 
 PARTIAL_DATE_HELP = (
@@ -78,39 +81,59 @@ class PartialDateFormMixin:
         super()._update_errors(errors)
 
 
+CHOICES_CACHE_SECONDS = 3600
+
+
 class FastSelect(forms.Select):
-    """A <select> rendered in Python rather than one template per <option>.
+    """A <select> of a model's rows, rendered in Python and cached, not one template per option.
 
     The chronology's actor and source filters list every actor and source in the public
-    record; through Django's widget templates those options were half the page's render time.
+    record: through Django's widget templates those options were half the page's render time.
+    The options are rendered once per record generation (RecordState) and kept in the cache,
+    so they are exactly as current as the record; each request only marks its selection.
     """
 
-    def __init__(self, *args, label_field="name", **kwargs):
+    def __init__(self, *args, cache_name, label_field="name", **kwargs):
         super().__init__(*args, **kwargs)
+        self.cache_key = f"select-options:{cache_name}"
         self.label_field = label_field
+        self.generation = None  # the record's generation, set by the form (one read a request)
 
-    def _rows(self):
-        choices = self.choices
-        field = getattr(choices, "field", None)
-        if field is None:  # plain choices
-            return [(str(value), label) for value, label in choices]
-        # A model's choices: read two columns instead of building a model instance each.
-        rows = field.queryset.values_list(field.to_field_name or "pk", self.label_field)
-        empty = [("", field.empty_label)] if field.empty_label is not None else []
-        return empty + [(str(value), label) for value, label in rows]
+    def _options_html(self):
+        generation = self.generation
+        if generation is None:
+            generation = self.generation = RecordState.objects.current()[0]
+        cached = cache.get(self.cache_key)
+        if cached is None or cached[0] != generation:
+            field = self.choices.field
+            rows = field.queryset.values_list(field.to_field_name or "pk", self.label_field)
+            html = "".join(
+                f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in rows
+            )
+            cached = (generation, html)
+            cache.set(self.cache_key, cached, CHOICES_CACHE_SECONDS)
+        return cached[1]
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        selected = "" if value is None else str(value)
-        options = format_html_join(
-            "",
-            "<option value=\"{}\"{}>{}</option>",
-            (
-                (option_value, mark_safe(" selected") if option_value == selected else "", label)
-                for option_value, label in self._rows()
-            ),
-        )
-        return format_html("<select{}>{}</select>", flatatt(attrs), options)
+        empty_label = self.choices.field.empty_label
+        options = f'<option value="">{escape(empty_label)}</option>' if empty_label else ""
+        options += self._options_html()
+        if value not in (None, ""):
+            marker = f'<option value="{escape(value)}">'
+            options = options.replace(marker, marker[:-1] + " selected>", 1)
+        return format_html("<select{}>{}</select>", flatatt(attrs), mark_safe(options))  # noqa: S308 - every part escaped above
+
+
+# Building these querysets (subqueries and all) costs more than cloning them: once a process.
+@functools.cache
+def _public_actors():
+    return Actor.objects.public()
+
+
+@functools.cache
+def _publishers():
+    return Actor.objects.public().filter(kind=Actor.Kind.MEDIA)
 
 
 class DateRangeMixin:
@@ -141,16 +164,16 @@ class EventFilterForm(DateRangeMixin, forms.Form):
     )
     actor = forms.ModelChoiceField(
         label="Actor", queryset=None, to_field_name="slug", required=False,
-        empty_label="Any actor", widget=FastSelect,
+        empty_label="Any actor", widget=FastSelect(cache_name="actor"),
     )
     actor_kind = forms.ChoiceField(label="Kind of actor", required=False)
     source = forms.ModelChoiceField(
         label="Source article", queryset=None, to_field_name="slug", required=False,
-        empty_label="Any source", widget=FastSelect(label_field="title"),
+        empty_label="Any source", widget=FastSelect(cache_name="source", label_field="title"),
     )
     publisher = forms.ModelChoiceField(
         label="Publisher", queryset=None, to_field_name="slug", required=False,
-        empty_label="Any publisher", widget=FastSelect,
+        empty_label="Any publisher", widget=FastSelect(cache_name="publisher"),
     )
     date_from = PartialDateFormField(
         label="From", required=False, help_text="2017-04-01, 2017-04 or 2017"
@@ -165,13 +188,18 @@ class EventFilterForm(DateRangeMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.all()
-        self.fields["actor"].queryset = Actor.objects.public()
+        self.fields["actor"].queryset = _public_actors()
         self.fields["actor_kind"].choices = [("", "Any kind"), *Actor.Kind.choices]
         self.fields["source"].queryset = SourceArticle.objects.all()
-        self.fields["publisher"].queryset = Actor.objects.public().filter(kind=Actor.Kind.MEDIA)
+        self.fields["publisher"].queryset = _publishers()
         self.fields["verification"].choices = Verification.choices
         for name in ("date_from", "date_to"):
             self.fields[name].widget.attrs.update(size=12, placeholder="YYYY-MM")
+
+    def render_choices_from(self, generation):
+        """Lets the long choice lists be served from the cache for this record generation."""
+        for name in ("actor", "source", "publisher"):
+            self.fields[name].widget.generation = generation
 
     def filter(self, events):
         data = self.cleaned_data

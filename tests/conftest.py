@@ -1,5 +1,14 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache, so query counts do not depend on test order."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

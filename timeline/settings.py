@@ -188,7 +188,7 @@ ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 CORRECTIONS_CONTACT = os.environ.get("DJANGO_CORRECTIONS_CONTACT", "")
 
 # Public API
-NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_PER_PAGE = 25
 NINJA_PAGINATION_MAX_LIMIT = 200
 
 # Security. Everything below is on by default in production (DEBUG off) and can be loosened
