@@ -208,7 +208,8 @@ def gunicorn(env, extra_env):
             GUNICORN, "timeline.wsgi:application",
             "--bind", f"{HOST}:{port}",
             "--workers", str(WORKERS),
-            # The TimelineJS export of 100,000 events takes longer than the default 30 s.
+            # Generous, so that a slow page is measured rather than killed (gunicorn.conf.py
+            # is read too: its GC settings apply).
             "--timeout", "600",
             "--log-level", "warning",
         ],
