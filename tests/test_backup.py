@@ -6,10 +6,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from reversion.models import Revision, Version
 
-from events.models import Actor, Category, Citation, Event, EventActor, SourceArticle, Statement
+from events.management.commands.generate_synthetic import clear_record
+from events.models import Actor, Citation, Event, Statement
 
-from .factories import ActorFactory, EventActorFactory, PublishedEventFactory
-from .factories import PublishedStatementFactory
+from .factories import (
+    ActorFactory,
+    EventActorFactory,
+    PublishedEventFactory,
+    PublishedStatementFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,14 +22,7 @@ pytestmark = pytest.mark.django_db
 def empty_the_database():
     Version.objects.all().delete()
     Revision.objects.all().delete()
-    Citation.objects.all().delete()
-    Statement.objects.all().delete()
-    EventActor.objects.all().delete()
-    Event.objects.all().delete()
-    SourceArticle.objects.all().delete()
-    Actor.objects.update(affiliation=None)
-    Actor.objects.all().delete()
-    Category.objects.all().delete()
+    clear_record()
     User.objects.all().delete()
     Group.objects.all().delete()
 
