@@ -269,16 +269,6 @@ def get_event(request, slug: str = Path(..., max_length=SLUG_MAX_LENGTH)):
 # Actors ---------------------------------------------------------------------------------------
 
 
-def _search_words(field_names, text):
-    condition = Q()
-    for word in text.split()[:20]:
-        any_field = Q()
-        for name in field_names:
-            any_field |= Q(**{f"{name}__icontains": word})
-        condition &= any_field
-    return condition
-
-
 class ActorFilters(Schema):
     kind: ActorKind | None = Field(None, description="person, organisation, government…")
     q: str | None = Field(None, max_length=200, description="Words in names or other spellings.")
@@ -298,7 +288,7 @@ def list_actors(request, filters: Query[ActorFilters]):
     if kind:
         actors = actors.filter(kind=kind)
     if q and q.strip():
-        actors = actors.filter(_search_words(["name", "aliases"], q))
+        actors = actors.search(q)
     return actors
 
 

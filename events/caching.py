@@ -23,6 +23,13 @@ CACHED_STATUSES = {200, 404}
 KEPT_HEADERS = ("Content-Type", "Vary", "Content-Language")
 
 
+def record_generation(request):
+    """The record's generation, read once per request however many parts of it need it."""
+    if not hasattr(request, "record_generation"):
+        request.record_generation = RecordState.objects.current()[0]
+    return request.record_generation
+
+
 def page_cache_key(request, generation):
     htmx = request.headers.get("HX-Request", "")
     restore = request.headers.get("HX-History-Restore-Request", "")
@@ -36,8 +43,7 @@ def cache_public_page(view):
         seconds = settings.PAGE_CACHE_SECONDS
         if not seconds or request.method not in ("GET", "HEAD"):
             return _revalidate(view(request, *args, **kwargs))
-        generation, _ = RecordState.objects.current()
-        key = page_cache_key(request, generation)
+        key = page_cache_key(request, record_generation(request))
         stored = cache.get(key)
         if stored is None:
             response = view(request, *args, **kwargs)

@@ -110,9 +110,24 @@ class Category(models.Model):
         return url_for("events:category_detail", self.slug)
 
 
+def every_word_in(fields, text):
+    """Q for: each word of text (at most 20) appears in one of fields, case-insensitively."""
+    condition = Q()
+    for word in text.split()[:20]:
+        any_field = Q()
+        for name in fields:
+            any_field |= Q(**{f"{name}__icontains": word})
+        condition &= any_field
+    return condition
+
+
 class ActorQuerySet(models.QuerySet):
     def protected(self):
         return self.filter(protected_identity=True)
+
+    def search(self, text):
+        """Actors whose name or other spellings hold every word of text."""
+        return self.filter(every_word_in(["name", "aliases"], text))
 
     def public(self):
         """Actors the public record names: in a published event or a public statement, as a
@@ -665,9 +680,7 @@ class StatementQuerySet(models.QuerySet):
             statements = statements.filter(date__gte=date_from.first_day)
         if date_to is not None:
             statements = statements.filter(date__lte=date_to.last_day)
-        for word in q.split()[:20]:
-            statements = statements.filter(quote__icontains=word)
-        return statements
+        return statements.filter(every_word_in(["quote"], q))
 
 
 @reversion.register(follow=["citations"])

@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from .caching import cache_public_page
+from .caching import cache_public_page, record_generation
 from .forms import EventFilterForm
 from .history import public_change_log
-from .models import Actor, Category, Citation, Event, RecordState, SourceArticle, Statement
+from .models import Actor, Category, Citation, Event, SourceArticle, Statement
 
 EVENTS_PER_PAGE = 25
 
@@ -46,7 +46,7 @@ def paginate(request, events, per_page=EVENTS_PER_PAGE):
 @vary_on_headers("HX-Request")
 def event_list(request):
     form = EventFilterForm(request.GET)
-    form.render_choices_from(RecordState.objects.current()[0])
+    form.render_choices_from(record_generation(request))
     context = {"form": form, "page_obj": None, "result_count": 0, "page_error": None}
     status = 200
     if form.is_valid():

@@ -248,3 +248,14 @@ def test_category_list_runs_a_constant_number_of_queries(client, django_assert_n
     with django_assert_num_queries(3):  # count, categories with counts, Last-Modified
         response = client.get("/api/v1/categories")
     assert response.json()["count"] == 5
+
+
+def test_actor_search_needs_every_word(client):
+    from .factories import ActorFactory, EventActorFactory, PublishedEventFactory
+
+    event = PublishedEventFactory()
+    for name, aliases in [("Ramzan Kadyrov", "Ramazan Kadyrov"), ("Akhmad Kadyrov", "")]:
+        EventActorFactory(event=event, actor=ActorFactory(name=name, aliases=aliases))
+    found = client.get("/api/v1/actors", {"q": "ramazan kadyrov"}).json()["items"]
+    names = [actor["name"] for actor in found]
+    assert names == ["Ramzan Kadyrov"]

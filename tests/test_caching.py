@@ -123,3 +123,13 @@ def test_cached_pages_are_served_compressed_without_recompressing(client, event)
     assert "Accept-Encoding" in again["Vary"] and "HX-Request" in again["Vary"]
     assert client.get("/", headers={"Accept-Encoding": "gzip",
                                     "If-None-Match": again["ETag"]}).status_code == 304
+
+
+def test_a_cache_miss_reads_the_generation_once(client, event):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/")
+    reads = [q["sql"] for q in captured.captured_queries if "events_recordstate" in q["sql"]]
+    assert len(reads) == 1
