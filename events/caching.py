@@ -5,6 +5,14 @@ A page is cached under the full path with its query string, whether it is an htm
 save or delete by a curator moves the generation, so the next request of every reader misses
 the old entry. Entries of old generations simply expire. The cache is Django's: local memory
 per process by default, Redis with DJANGO_CACHE_URL when several servers share it.
+
+Views opt in with `@cache_public_page`; `PublicPageCacheMiddleware` does the caching. It sits
+early in the middleware stack (after compression and conditional GET, before sessions,
+CSRF, authentication, messages, htmx and the security headers), as Django's own cache
+middleware does: a hit is answered with the stored response, headers included, without
+running the middleware behind it. That is safe because a public page is the same for every
+reader: no template reads the user, the session or a CSRF token, and a response that sets a
+cookie or varies on one is never stored.
 """
 
 import gzip
@@ -14,19 +22,21 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
 
 from .models import RecordState
 
 CACHED_STATUSES = {200, 404}
-KEPT_HEADERS = ("Content-Type", "Vary", "Content-Language")
+# Set on every response anew (or by the layers above the cache), never stored.
+NOT_STORED_HEADERS = {"content-length", "content-encoding", "etag", "set-cookie"}
 
 
 def record_generation(request):
     """The record's generation, read once per request however many parts of it need it."""
     if not hasattr(request, "record_generation"):
-        request.record_generation = RecordState.objects.current()[0]
+        request.record_generation = RecordState.objects.generation()
     return request.record_generation
 
 
@@ -38,33 +48,66 @@ def page_cache_key(request, generation):
 
 
 def cache_public_page(view):
+    """Mark a view's pages as public: the same for every reader, so cacheable whole."""
+
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        return _revalidate(view(request, *args, **kwargs))
+
+    wrapped.public_page = True
+    return wrapped
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
         seconds = settings.PAGE_CACHE_SECONDS
-        if not seconds or request.method not in ("GET", "HEAD"):
-            return _revalidate(view(request, *args, **kwargs))
+        if not seconds or request.method not in ("GET", "HEAD") or not _is_public_page(request):
+            return self.get_response(request)
         key = page_cache_key(request, record_generation(request))
         stored = cache.get(key)
         if stored is None:
-            response = view(request, *args, **kwargs)
-            if response.status_code not in CACHED_STATUSES or response.streaming:
-                return _revalidate(response)
-            if hasattr(response, "render"):
-                response.render()
-            stored = _stored(response)
+            response = self.get_response(request)
+            if not _storable(response):
+                return response
+            stored = _stored(_revalidate(response))
             cache.set(key, stored, seconds)
-        return _revalidate(_from_stored(request, stored))
+        return _from_stored(request, stored)
 
-    return wrapped
+
+def _is_public_page(request):
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return getattr(match.func, "public_page", False)
+
+
+def _storable(response):
+    vary = response.get("Vary", "").lower()
+    return (
+        response.status_code in CACHED_STATUSES
+        and not response.streaming
+        and not response.cookies
+        and "cookie" not in vary
+        and "Content-Encoding" not in response
+    )
 
 
 def _stored(response):
     """What the cache keeps of a page: enough to answer any later request without rendering
-    or compressing it again, ETag included."""
+    or compressing it again, ETag and every header of the layers below included."""
+    if hasattr(response, "render"):
+        response.render()
     content = response.content
     return {
         "status": response.status_code,
-        "headers": [(name, response[name]) for name in KEPT_HEADERS if name in response],
+        "headers": [
+            (name, value) for name, value in response.items()
+            if name.lower() not in NOT_STORED_HEADERS
+        ],
         "content": content,
         "gzip": gzip.compress(content, compresslevel=6, mtime=0),
         "etag": quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest()),

@@ -102,7 +102,7 @@ class FastSelect(forms.Select):
     def _options_html(self):
         generation = self.generation
         if generation is None:
-            generation = self.generation = RecordState.objects.current()[0]
+            generation = self.generation = RecordState.objects.generation()
         cached = cache.get(self.cache_key)
         if cached is None or cached[0] != generation:
             field = self.choices.field

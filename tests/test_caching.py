@@ -133,3 +133,43 @@ def test_a_cache_miss_reads_the_generation_once(client, event):
         client.get("/")
     reads = [q["sql"] for q in captured.captured_queries if "events_recordstate" in q["sql"]]
     assert len(reads) == 1
+
+
+def test_a_cached_page_keeps_every_header_of_the_layers_it_skips(client, event):
+    miss = client.get("/", {"q": "Novaya"})
+    hit = client.get("/", {"q": "Novaya"})
+    for header in ("Content-Security-Policy", "Permissions-Policy", "X-Frame-Options",
+                   "Cache-Control", "Content-Type", "X-Content-Type-Options", "Referrer-Policy"):
+        assert hit[header] == miss[header], header
+    assert "HX-Request" in hit["Vary"]
+
+
+def test_a_missing_page_is_cached_and_outlived_by_publishing(client, event,
+                                                             django_assert_num_queries):
+    assert client.get("/events/not-yet/").status_code == 404
+    with django_assert_num_queries(1):
+        assert client.get("/events/not-yet/").status_code == 404
+    PublishedEventFactory(title="Not yet", slug="not-yet")
+    assert client.get("/events/not-yet/").status_code == 200
+
+
+def test_only_public_pages_are_cached(client, event, django_assert_max_num_queries):
+    client.get("/api/v1/events")
+    with django_assert_max_num_queries(20) as captured:
+        assert client.get("/api/v1/events").status_code == 200
+    assert len(captured.captured_queries) > 1  # answered by the API, not the page cache
+    assert client.get("/no-such-page/").status_code == 404
+
+
+def test_responses_that_set_or_vary_on_cookies_are_never_stored():
+    from django.http import HttpResponse
+
+    from events.caching import _storable
+
+    assert _storable(HttpResponse("page"))
+    with_cookie = HttpResponse("page")
+    with_cookie.set_cookie("sessionid", "x")
+    varies = HttpResponse("page")
+    varies["Vary"] = "Cookie"
+    errors = HttpResponse("bad filter", status=400)
+    assert not any(_storable(response) for response in (with_cookie, varies, errors))

@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     # ETag on every page and 304 Not Modified when the reader's copy is current.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Public pages from the cache, before the layers a page the same for everyone does not
+    # need (events/caching.py); a hit keeps the headers those layers set when it was stored.
+    "events.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,7 +123,7 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        conn_health_checks=env_bool("DJANGO_CONN_HEALTH_CHECKS", False),
     )
 }
 
