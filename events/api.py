@@ -328,7 +328,11 @@ def _public_statements():
         Statement.objects.public()
         .select_related("speaker", "event")
         .prefetch_related(
-            Prefetch("citations", queryset=Citation.objects.select_related("source__publisher"))
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.select_related("source__publisher"),
+                to_attr=Statement.LISTED_CITATIONS,
+            )
         )
         .chronological()
     )

@@ -51,7 +51,7 @@ def timeline_date(partial_date):
 
 
 def _citation_links(event):
-    citations = [citation for citation in event.citations.all() if citation.source.url]
+    citations = [citation for citation in event.citation_list if citation.source.url]
     if not citations:
         return ""
     return format_html(
@@ -133,7 +133,7 @@ def event_row(request, event):
         f"{participation.actor.name} ({participation.role})"
         if participation.role
         else participation.actor.name
-        for participation in event.participations.all()
+        for participation in event.participation_list
     ]
     return [
         event.pk,
@@ -154,7 +154,7 @@ def event_row(request, event):
         "; ".join(actors),
         " ".join(
             dict.fromkeys(
-                citation.source.url for citation in event.citations.all() if citation.source.url
+                citation.source.url for citation in event.citation_list if citation.source.url
             )
         ),
         request.build_absolute_uri(event.get_absolute_url()),

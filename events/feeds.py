@@ -73,7 +73,7 @@ class EventFeed(Feed):
                     if citation.source.url
                     else citation.source.title,
                 )
-                for citation in event.citations.all()
+                for citation in event.citation_list
             ),
         )
         return (

@@ -217,7 +217,7 @@ class EventStatementOut(Schema):
 
     @staticmethod
     def resolve_citations(statement):
-        return statement.citations.all()
+        return statement.citation_list
 
     @staticmethod
     def resolve_api_url(statement, context):
@@ -252,11 +252,11 @@ class EventOut(EventRef):
 
     @staticmethod
     def resolve_actors(event):
-        return event.participations.all()
+        return event.participation_list
 
     @staticmethod
     def resolve_citations(event):
-        return event.citations.all()
+        return event.citation_list
 
     @staticmethod
     def resolve_updated_at(event):
@@ -270,7 +270,7 @@ class EventDetailOut(EventOut):
 
     @staticmethod
     def resolve_statements(event):
-        return event.statements.all()
+        return event.statement_list
 
 
 class ActorEventOut(EventRef):

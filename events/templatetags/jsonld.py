@@ -24,13 +24,6 @@ def script_safe_json(data):
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(SCRIPT_SAFE))  # noqa: S308
 
 
-def _related(instance, name, queryset):
-    """The prefetched objects when the view prefetched them, else one query for them all."""
-    if name in getattr(instance, "_prefetched_objects_cache", {}):
-        return list(getattr(instance, name).all())
-    return list(queryset)
-
-
 def _actor(actor, absolute):
     # A protected identity is named by its pseudonym and nothing else: no page, no link.
     data = {"@type": ACTOR_TYPES.get(actor.kind, "Organization"), "name": actor.name}
@@ -53,29 +46,12 @@ def _article(source, absolute):
 
 def event_data(event, absolute):
     """The schema.org Event for a published event, its statements as Quotations."""
-    from events.models import Citation, EventActor, Statement
+    from django.db.models import prefetch_related_objects
 
-    citations = _related(
-        event,
-        "citations",
-        Citation.objects.filter(event=event).select_related("source__publisher"),
-    )
-    statements = _related(
-        event,
-        "statements",
-        Statement.objects.public().filter(event=event).select_related("speaker").chronological(),
-    )
-    participations = _related(
-        event, "participations", EventActor.objects.filter(event=event).select_related("actor")
-    )
-    if statements and "citations" in getattr(statements[0], "_prefetched_objects_cache", {}):
-        statement_citations = {s.pk: list(s.citations.all()) for s in statements}
-    else:
-        statement_citations = {}
-        for citation in Citation.objects.filter(statement__in=statements).select_related(
-            "source__publisher"
-        ):
-            statement_citations.setdefault(citation.statement_id, []).append(citation)
+    from events.models import Event, listing_prefetches
+
+    if not hasattr(event, Event.LISTED_CITATIONS):  # not from a listing queryset
+        prefetch_related_objects([event], *listing_prefetches())
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -85,7 +61,7 @@ def event_data(event, absolute):
         "description": event.summary,
         "startDate": event.start.iso(),
         "about": event.category.name,
-        "recordedIn": [_article(citation.source, absolute) for citation in citations],
+        "recordedIn": [_article(citation.source, absolute) for citation in event.citation_list],
         "subjectOf": [
             {
                 "@type": "Quotation",
@@ -94,12 +70,14 @@ def event_data(event, absolute):
                 "dateCreated": statement.said_on.iso(),
                 "citation": [
                     _article(citation.source, absolute)
-                    for citation in statement_citations.get(statement.pk, ())
+                    for citation in statement.citation_list
                 ],
             }
-            for statement in statements
+            for statement in event.statement_list
         ],
-        "actor": [_actor(participation.actor, absolute) for participation in participations],
+        "actor": [
+            _actor(participation.actor, absolute) for participation in event.participation_list
+        ],
     }
     if event.end:
         data["endDate"] = event.end.iso()
