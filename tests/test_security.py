@@ -672,3 +672,27 @@ def test_a_success_clears_earlier_failures(login, curator):
     assert logged_in(login("curator", "a long curator passphrase"))
     login("curator", "one more typo")
     assert logged_in(login("curator", "a long curator passphrase"))
+
+
+def test_responses_are_gzipped_with_a_random_name_against_breach(client, curator_client):
+    import gzip
+
+    from .factories import PublishedEventFactory
+
+    PublishedEventFactory.create_batch(3)
+    plain = client.get("/api/v1/events")
+    lengths = set()
+    for _ in range(6):
+        response = client.get("/api/v1/events", headers={"Accept-Encoding": "gzip"})
+        assert response["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response["Vary"]
+        assert gzip.decompress(response.content) == plain.content
+        assert int(response["Content-Length"]) == len(response.content)
+        lengths.add(len(response.content))
+    assert len(lengths) > 1  # the same body does not compress to one predictable length
+    from django.urls import reverse
+
+    admin = curator_client.get(reverse("admin:events_event_add"),
+                               headers={"Accept-Encoding": "gzip"})
+    assert admin["Content-Encoding"] == "gzip"
+    assert b"csrfmiddlewaretoken" in gzip.decompress(admin.content)

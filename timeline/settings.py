@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses what is not compressed already (cached pages are stored compressed).
-    "django.middleware.gzip.GZipMiddleware",
+    "events.middleware.GZipMiddleware",
     # ETag on every page and 304 Not Modified when the reader's copy is current.
     "django.middleware.http.ConditionalGetMiddleware",
     # Public pages from the cache, before the layers a page the same for everyone does not
