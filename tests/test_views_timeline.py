@@ -235,6 +235,36 @@ def test_pagination_keeps_filters(client, world):
     assert not set(slugs(first)) & set(slugs(second))
 
 
+def test_past_the_count_limit_the_page_says_more_than_and_still_pages_on(client, world,
+                                                                       monkeypatch):
+    monkeypatch.setattr("events.views.COUNT_LIMIT", 30)
+    category = world["reporting"]
+    for number in range(58):  # 60 in the category with world's two
+        PublishedEventFactory(title=f"Filler {number:02d}", category=category,
+                              start=PartialDate.parse("2017-05-01"))
+    first = get(client, category="reporting")
+    text = " ".join(first.content.decode().split())
+    assert "More than <strong>30</strong> events match these filters; page 1." in text
+    assert "Page 1</span>" in text and 'rel="next"' in text  # no "of N" it cannot know
+    second = get(client, category="reporting", page=2)  # counted as far as page 2 reaches
+    assert not second.context["count_is_exact"] and 'rel="next"' in second.content.decode()
+    third = get(client, category="reporting", page=3)
+    assert third.context["count_is_exact"] and third.context["result_count"] == 60
+    assert "page 3 of 3" in third.content.decode() and 'rel="next"' not in third.content.decode()
+    assert len(slugs(third)) == 10
+    seen = slugs(first) + slugs(second) + slugs(third)
+    assert len(set(seen)) == 60
+    missing = get(client, category="reporting", page=4)
+    assert missing.status_code == 404 and "these results fill 3 pages" in missing.content.decode()
+
+
+def test_a_count_within_the_limit_is_exact(client, world):
+    response = get(client)
+    assert response.context["count_is_exact"]
+    assert f"<strong>{response.context['result_count']}</strong> events" in (
+        response.content.decode())
+
+
 class TestDetailPages:
     def test_event_page(self, client, world):
         response = client.get(reverse("events:event_detail", args=["denial"]))
