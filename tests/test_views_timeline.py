@@ -346,7 +346,7 @@ def grow(world, count):
 
 # Pinned: a change here is a deliberate decision, not drift. The list page spends 5 of its
 # queries on the filter form's choices (the record's generation, then categories, actors,
-# sources, publishers: the last three come from the cache until the record changes), and one
+# sources, publishers: the last four come from the cache until the record changes), and one
 # more when a category is given, to validate it. A page whose events have no statements skips the
 # statements' citations query, which is why the "expose" page needs one query fewer. Event
 # pages read their public change log: one query here (no history), two with history
@@ -373,6 +373,20 @@ def test_query_count_does_not_grow_with_the_record(client, world, url, django_as
     grow(world, 30)
     with django_assert_num_queries(expected):
         assert client.get(path, params).status_code == 200
+
+
+def test_filter_checkboxes_follow_the_record_and_the_readers_choice(client, world):
+    html = get(client, category="denial", verification="disputed").content.decode()
+    assert ('<label class="check"><input type="checkbox" name="category" value="denial" '
+            'id="id_category_0" checked> Denial</label>') in html
+    assert ('<input type="checkbox" name="verification" value="disputed" id="id_verification_2"'
+            " checked> Disputed</label>") in html
+    assert 'value="reporting" id="id_category_2"> Reporting' in html  # not checked
+    CategoryFactory(name="Asylum <abroad>", slug="asylum")  # a curator adds one: shown at once
+    html = get(client).content.decode()
+    assert 'value="asylum" id="id_category_0"> Asylum &lt;abroad&gt;</label>' in html
+    invalid = get(client, category="no-such-category").content.decode()
+    assert 'name="category" value="asylum" id="id_category_0" aria-invalid="true">' in invalid
 
 
 def test_a_summary_citation_is_labelled_and_not_shown_as_a_quotation(client, world):
