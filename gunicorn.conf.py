@@ -13,9 +13,16 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 timeout = 30
 graceful_timeout = 30
-# Recycle workers now and then, so slow memory growth cannot accumulate.
-max_requests = 2000
-max_requests_jitter = 200
+# Load the app once in the master and fork workers from it: a worker recycled by max_requests
+# then starts in milliseconds instead of importing Django again (0.7 s of CPU). Deploy new code
+# with a restart, not a HUP: a preloaded app is not re-imported on reload.
+preload_app = True
+# Recycle workers now and then, so slow memory growth cannot accumulate. Every 2,000 requests
+# was too often for cached pages served at 2,000 a second: a worker was being replaced every
+# second, and each new one starts with an empty local cache. Garbage is collected between
+# requests (below), so memory does not creep between recycles.
+max_requests = 10_000
+max_requests_jitter = 1_000
 
 
 # Garbage collection happens between requests, not in the middle of one. A listing page
