@@ -6,9 +6,12 @@ is served by its name (the pseudonym) and slug only: the resolvers below return 
 for it, whatever the record holds.
 """
 
+import functools
 from typing import Literal
 
 from ninja import Field, Schema
+from ninja.schema import DjangoGetter
+from pydantic import BaseModel, model_validator
 
 from .links import url_for
 from .models import Actor, Verification
@@ -16,6 +19,45 @@ from .partial_dates import PartialDate
 
 ActorKind = Literal[tuple(Actor.Kind.values)]
 VerificationValue = Literal[tuple(Verification.values)]
+
+
+class Out(Schema):
+    """ninja's Schema for output, reading an object's fields in one pass.
+
+    ninja validates a response by wrapping every object in a DjangoGetter whose __getattr__
+    pydantic calls once per field: on a page of 25 events (about 390 nested objects, 2,400
+    fields) that was 7 ms, a third of the request. This reads the same values into a dict
+    first (a field's `resolve_<name>` when it has one, else the attribute, with ninja's
+    conversions), which pydantic then validates natively. Dicts pass through unchanged.
+    """
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values, handler, info):
+        if isinstance(values, (dict, BaseModel)):
+            return handler(values)
+        return handler(_fields_of(cls, values, info.context))
+
+
+@functools.cache
+def _readers(schema):
+    """(field name, its resolver or None) for each field of an output schema."""
+    return tuple((name, schema._ninja_resolvers.get(name)) for name in schema.model_fields)
+
+
+def _fields_of(schema, obj, context):
+    getter = DjangoGetter(obj, schema, context)  # what ninja's resolvers are called with
+    data = {}
+    for name, resolver in _readers(schema):
+        if resolver is not None:
+            data[name] = resolver(getter=getter)
+            continue
+        try:
+            value = getattr(obj, name)
+        except AttributeError:
+            continue  # pydantic reports the missing field, or takes its default
+        data[name] = getter._convert_result(value)
+    return data
 
 
 def absolute(context, path):
@@ -31,7 +73,7 @@ def api_path(name, key):
     return url_for(f"api-1:{name}", key)
 
 
-class ErrorOut(Schema):
+class ErrorOut(Out):
     detail: str = Field(description="What went wrong, in words a person can act on.")
     errors: dict[str, list[str]] = Field(
         default_factory=dict,
@@ -39,7 +81,7 @@ class ErrorOut(Schema):
     )
 
 
-class PartialDateOut(Schema):
+class PartialDateOut(Out):
     """A date known to the day, the month or the year, possibly approximate."""
 
     date: str = Field(
@@ -62,7 +104,7 @@ class PartialDateOut(Schema):
         }
 
 
-class CategoryRef(Schema):
+class CategoryRef(Out):
     id: int
     slug: str
     name: str
@@ -83,7 +125,7 @@ class CategoryOut(CategoryRef):
     event_count: int = Field(description="Published events in this category.")
 
 
-class ActorRef(Schema):
+class ActorRef(Out):
     id: int
     slug: str
     name: str = Field(description="For a protected identity: the pseudonym, and nothing else.")
@@ -126,7 +168,7 @@ class ActorOut(ActorRef):
         return None if actor.protected_identity else actor.affiliation
 
 
-class SourceRef(Schema):
+class SourceRef(Out):
     id: int
     slug: str
     title: str
@@ -155,7 +197,7 @@ class SourceRef(Schema):
         return absolute(context, api_path("source_detail", source.slug))
 
 
-class CitationOut(Schema):
+class CitationOut(Out):
     id: int
     excerpt: str = Field(
         description="The supporting passage, verbatim from the source, unless "
@@ -173,7 +215,7 @@ class CitationOut(Schema):
         return citation.is_summary
 
 
-class EventRef(Schema):
+class EventRef(Out):
     id: int
     slug: str
     title: str
@@ -200,7 +242,7 @@ class EventRef(Schema):
         return absolute(context, api_path("event_detail", event.slug))
 
 
-class EventStatementOut(Schema):
+class EventStatementOut(Out):
     """A statement inside its event (the enclosing object)."""
 
     id: int
@@ -235,7 +277,7 @@ class StatementOut(EventStatementOut):
         return absolute(context, statement.event.get_absolute_url())
 
 
-class ParticipationOut(Schema):
+class ParticipationOut(Out):
     actor: ActorRef
     role: str = Field(description="What the actor did in the event: “reported”, “denied”.")
 
@@ -305,7 +347,7 @@ class SourceOut(SourceRef):
     citation_count: int = Field(description="Citations of this source in the public record.")
 
 
-class CitingStatementOut(Schema):
+class CitingStatementOut(Out):
     id: int
     quote: str
     speaker: ActorRef
@@ -322,7 +364,7 @@ class CitingStatementOut(Schema):
         return absolute(context, api_path("statement_detail", statement.pk))
 
 
-class SourceCitationOut(Schema):
+class SourceCitationOut(Out):
     """What a source is cited for: one published event or one published statement."""
 
     id: int
@@ -349,22 +391,22 @@ class SourceDetailOut(SourceOut):
         return source.citations_served
 
 
-class TimelineDate(Schema):
+class TimelineDate(Out):
     year: int
     month: int | None = None
     day: int | None = None
 
 
-class TimelineText(Schema):
+class TimelineText(Out):
     headline: str
     text: str
 
 
-class TimelineSlide(Schema):
+class TimelineSlide(Out):
     text: TimelineText
 
 
-class TimelineEvent(Schema):
+class TimelineEvent(Out):
     unique_id: str
     start_date: TimelineDate
     end_date: TimelineDate | None = None
@@ -373,7 +415,7 @@ class TimelineEvent(Schema):
     group: str
 
 
-class TimelineOut(Schema):
+class TimelineOut(Out):
     """Knight Lab TimelineJS 3 JSON: load it as-is with `new TL.Timeline(id, data)`."""
 
     title: TimelineSlide
