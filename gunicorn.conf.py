@@ -34,6 +34,30 @@ GC_YOUNG_THRESHOLD = 200_000
 GC_FULL_EVERY = 1000  # requests; workers are also recycled after max_requests
 
 
+def when_ready(server):
+    # In the master, with the app preloaded and before any worker is forked: load what each
+    # worker would otherwise load on its first request, the URLconf (with the views, the API
+    # and its schemas), the maps reverse() builds, and the compiled page templates (a fresh
+    # worker's first / took 65 ms, now 55; the rest is its new database connection). Nothing
+    # here touches the database, so no connection is inherited by the workers.
+    if not server.cfg.preload_app:  # --no-preload: the master has no app to warm
+        return
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import connections
+    from django.template.loader import get_template
+    from django.urls import get_resolver, reverse
+
+    get_resolver().url_patterns  # noqa: B018 - the import is the point
+    for name in ("events:event_list", "api-1:event_list"):  # fills each resolver's reverse map
+        reverse(name)
+    templates = Path(settings.BASE_DIR) / "templates"
+    for path in sorted(templates.glob("*.html")) + sorted(templates.glob("events/*.html")):
+        get_template(str(path.relative_to(templates)))
+    connections.close_all()
+
+
 def post_worker_init(worker):
     # The loaded app (Django, its URLs, templates, models) is long-lived: out of the
     # collector's sight for good.
