@@ -40,7 +40,7 @@ def when_ready(server):
     # and its schemas), the maps reverse() builds, and the compiled page templates (a fresh
     # worker's first / took 65 ms, now 55; the rest is its new database connection). Nothing
     # here touches the database, so no connection is inherited by the workers.
-    if not server.cfg.preload_app:  # --no-preload: the master has no app to warm
+    if not server.cfg.preload_app:  # preload_app turned off: the master has no app to warm
         return
     from pathlib import Path
 
