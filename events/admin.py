@@ -11,7 +11,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.db.models import F
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -27,7 +26,6 @@ from .models import (
     ConcurrentEditError,
     Event,
     EventActor,
-    RecordState,
     SourceArticle,
     Statement,
     Status,
@@ -263,10 +261,8 @@ class PublishActionsMixin:
     @admin.action(description="Publish selected (those with a citation)", permissions=["change"])
     def publish(self, request, queryset):
         uncited = list(queryset.uncited().distinct())
-        published = queryset.exclude(pk__in=[obj.pk for obj in uncited]).update(
-            status=Status.PUBLISHED, version=F("version") + 1
-        )
-        RecordState.objects.bump()  # update() sends no signals
+        published = _set_status(queryset.exclude(pk__in=[obj.pk for obj in uncited]),
+                                Status.PUBLISHED)
         if published:
             self.message_user(request, f"Published {published}.", messages.SUCCESS)
         if uncited:
@@ -279,9 +275,21 @@ class PublishActionsMixin:
 
     @admin.action(description="Unpublish selected (back to draft)", permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.update(status=Status.DRAFT, version=F("version") + 1)
-        RecordState.objects.bump()  # update() sends no signals
+        count = _set_status(queryset, Status.DRAFT)
         self.message_user(request, f"Moved {count} back to draft.", messages.SUCCESS)
+
+
+def _set_status(queryset, status):
+    """Saves each row with its new status, through the same path as the change form: its
+    version moves, the history records it (the changelist runs actions inside a revision),
+    and the signals move the record's generation and refresh the search document, which
+    indexes quotes only once their event is published."""
+    changed = 0
+    for obj in queryset:
+        obj.status = status
+        obj.save(update_fields=["status", "updated_at"])
+        changed += 1
+    return changed
 
 
 class EventAdminForm(PartialDateFormMixin, VersionedModelForm):

@@ -185,6 +185,22 @@ class TestPublishActions:
         event.refresh_from_db()
         assert event.status == Status.DRAFT
 
+    def test_publishing_goes_through_the_save_path(self, curator_client):
+        # Versioned, recorded in the history, and indexed for search with its quotes (which
+        # a draft's search document leaves out), as a save from the change form would be.
+        from reversion.models import Version
+
+        from .factories import PublishedStatementFactory
+
+        event = PublishedEventFactory(status=Status.DRAFT)
+        PublishedStatementFactory(event=event, quote="We heard the word zugzwang")
+        version = Event.objects.get(pk=event.pk).version
+        curator_client.post(reverse("admin:events_event_changelist"),
+                            {"action": "publish", "_selected_action": [event.pk]})
+        assert Event.objects.get(pk=event.pk).version == version + 1
+        assert Version.objects.get_for_object(event).count() == 1
+        assert list(Event.objects.public().search("zugzwang")) == [event]
+
 
 class TestCuratorLimits:
     def test_curators_cannot_delete(self, curator_client):
