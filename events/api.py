@@ -327,13 +327,7 @@ def _public_statements():
     return (
         Statement.objects.public()
         .select_related("speaker", "event")
-        .prefetch_related(
-            Prefetch(
-                "citations",
-                queryset=Citation.objects.select_related("source__publisher"),
-                to_attr=Statement.LISTED_CITATIONS,
-            )
-        )
+        .with_citations()
         .chronological()
     )
 

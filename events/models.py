@@ -16,7 +16,17 @@ from django.contrib.postgres.search import (
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, connections, models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -331,7 +341,6 @@ class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
 
 def listing_prefetches():
     """The related rows of an event a listing shows (EventQuerySet.for_listing)."""
-    cited = Citation.objects.select_related("source__publisher")
     return [
         Prefetch(
             "participations",
@@ -342,14 +351,25 @@ def listing_prefetches():
             "statements",
             queryset=Statement.objects.public()
             .select_related("speaker")
-            .prefetch_related(
-                Prefetch("citations", queryset=cited, to_attr=Statement.LISTED_CITATIONS)
-            )
+            .with_citations()
             .chronological(),
             to_attr=Event.LISTED_STATEMENTS,
         ),
-        Prefetch("citations", queryset=cited, to_attr=Event.LISTED_CITATIONS),
+        Prefetch(
+            "citations",
+            queryset=Citation.objects.select_related("source__publisher"),
+            to_attr=Event.LISTED_CITATIONS,
+        ),
     ]
+
+
+def statement_citations_prefetch():
+    """A statement's citations with their sources, into Statement.citation_list."""
+    return Prefetch(
+        "citations",
+        queryset=Citation.objects.select_related("source__publisher"),
+        to_attr=Statement.LISTED_CITATIONS,
+    )
 
 
 def _text_or_empty(subquery):
@@ -631,17 +651,16 @@ class Event(NormalizedPartialDates, Versioned, models.Model):
 
     @property
     def participation_list(self):
-        return _listed(self, self.LISTED_PARTICIPATIONS, "participations")
+        return _listed(self, self.LISTED_PARTICIPATIONS, listing_prefetches)
 
     @property
     def statement_list(self):
         """Published statements, in the order they were said."""
-        return _listed(self, self.LISTED_STATEMENTS, "statements",
-                       lambda statements: statements.public().chronological())
+        return _listed(self, self.LISTED_STATEMENTS, listing_prefetches)
 
     @property
     def citation_list(self):
-        return _listed(self, self.LISTED_CITATIONS, "citations")
+        return _listed(self, self.LISTED_CITATIONS, listing_prefetches)
 
     def cited_sources(self):
         """Each source this event cites, once, in citation order (uses prefetched citations)."""
@@ -698,6 +717,9 @@ class StatementQuerySet(models.QuerySet):
 
     def chronological(self):
         return self.order_by("date", "date_precision", "pk")
+
+    def with_citations(self):
+        return self.prefetch_related(statement_citations_prefetch())
 
     def uncited(self):
         return self.filter(citations__isnull=True)
@@ -777,16 +799,15 @@ class Statement(NormalizedPartialDates, Versioned, models.Model):
 
     @property
     def citation_list(self):
-        return _listed(self, self.LISTED_CITATIONS, "citations")
+        return _listed(self, self.LISTED_CITATIONS, lambda: [statement_citations_prefetch()])
 
 
-def _listed(instance, attribute, related_name, narrow=None):
-    """The rows a listing prefetched into `attribute`, or the same rows from the database."""
-    listed = getattr(instance, attribute, None)
-    if listed is not None:
-        return listed
-    related = getattr(instance, related_name).all()
-    return list(narrow(related) if narrow else related)
+def _listed(instance, attribute, prefetches):
+    """The rows a listing prefetched into `attribute`; for an instance that was not prefetched,
+    the same prefetch run for it alone, so the rows come with their related objects."""
+    if not hasattr(instance, attribute):
+        prefetch_related_objects([instance], *prefetches())
+    return getattr(instance, attribute)
 
 
 @reversion.register()

@@ -3,7 +3,6 @@ the QuerySets, never only in a template."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
@@ -12,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from .caching import cache_public_page, record_generation
 from .forms import EventFilterForm
 from .history import public_change_log
-from .models import Actor, Category, Citation, Event, SourceArticle, Statement
+from .models import Actor, Category, Event, SourceArticle, Statement
 
 EVENTS_PER_PAGE = 25
 # Matches are counted exactly up to here; past it a page says "more than 1,000".
@@ -128,9 +127,7 @@ def actor_detail(request, slug):
         Statement.objects.public()
         .filter(speaker=actor)
         .select_related("event")
-        .prefetch_related(
-            Prefetch("citations", queryset=Citation.objects.select_related("source"))
-        )
+        .with_citations()
         .chronological()
     )
     members = (

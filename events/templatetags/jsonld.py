@@ -46,12 +46,6 @@ def _article(source, absolute):
 
 def event_data(event, absolute):
     """The schema.org Event for a published event, its statements as Quotations."""
-    from django.db.models import prefetch_related_objects
-
-    from events.models import Event, listing_prefetches
-
-    if not hasattr(event, Event.LISTED_CITATIONS):  # not from a listing queryset
-        prefetch_related_objects([event], *listing_prefetches())
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
