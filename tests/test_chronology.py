@@ -418,7 +418,9 @@ def test_a_missing_archive_file_makes_check_excerpts_fail(loaded, tmp_path):
     assert "missing" in errors.getvalue()
 
 
-def test_a_tampered_excerpt_makes_check_excerpts_fail(db, tmp_path):
+@pytest.fixture
+def archived_event(db, tmp_path):
+    """An event citing a one-file archive in tmp_path: (event, source)."""
     (tmp_path / "article.txt").write_text("The quick brown fox\njumps over the lazy dog.")
     category = Category.objects.create(name="Reporting", slug="reporting")
     source = SourceArticle.objects.create(
@@ -428,6 +430,11 @@ def test_a_tampered_excerpt_makes_check_excerpts_fail(db, tmp_path):
         title="An event", slug="an-event", summary="…", start_date=datetime.date(2017, 4, 1),
         category=category,
     )
+    return event, source
+
+
+def test_a_tampered_excerpt_makes_check_excerpts_fail(archived_event, tmp_path):
+    event, source = archived_event
     citation = Citation.objects.create(source=source, event=event, excerpt="brown fox jumps over")
     call_command("check_excerpts", str(tmp_path), stdout=StringIO())
 
@@ -439,17 +446,9 @@ def test_a_tampered_excerpt_makes_check_excerpts_fail(db, tmp_path):
     assert f"Citation {citation.pk}" in errors.getvalue() and "an-article" in errors.getvalue()
 
 
-def test_check_excerpts_skips_summaries(db, tmp_path):
+def test_check_excerpts_skips_summaries(archived_event, tmp_path):
     # A summary is the curators' words, not the source's: it is not looked for in the archive.
-    (tmp_path / "article.txt").write_text("The quick brown fox\njumps over the lazy dog.")
-    category = Category.objects.create(name="Reporting", slug="reporting")
-    source = SourceArticle.objects.create(
-        title="An article", slug="an-article", archive_filename="article.txt"
-    )
-    event = Event.objects.create(
-        title="An event", slug="an-event", summary="…", start_date=datetime.date(2017, 4, 1),
-        category=category,
-    )
+    event, source = archived_event
     Citation.objects.create(source=source, event=event, excerpt="brown fox jumps over")
     Citation.objects.create(
         source=source, event=event, excerpt="The article says a fox jumped a dog.", is_summary=True
