@@ -17,7 +17,7 @@ cookie or varies on one is never stored.
 
 import gzip
 import hashlib
-from functools import lru_cache, wraps
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,8 +29,8 @@ from django.utils.http import quote_etag
 from .models import RecordState
 
 CACHED_STATUSES = {200, 404}
-# Set on every response anew (or by the layers above the cache), never stored.
-NOT_STORED_HEADERS = {"content-length", "content-encoding", "etag", "set-cookie"}
+# Set anew on every response served from the cache.
+NOT_STORED_HEADERS = {"content-length"}
 
 
 def record_generation(request):
@@ -49,13 +49,8 @@ def page_cache_key(request, generation):
 
 def cache_public_page(view):
     """Mark a view's pages as public: the same for every reader, so cacheable whole."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        return _revalidate(view(request, *args, **kwargs))
-
-    wrapped.public_page = True
-    return wrapped
+    view.public_page = True
+    return view
 
 
 class PublicPageCacheMiddleware:
@@ -63,16 +58,19 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        seconds = settings.PAGE_CACHE_SECONDS
-        if not seconds or request.method not in ("GET", "HEAD") or not _is_public_page(request):
+        if request.method not in ("GET", "HEAD") or not _is_public_page(request):
             return self.get_response(request)
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not seconds:
+            return _revalidate(self.get_response(request))
         key = page_cache_key(request, record_generation(request))
         stored = cache.get(key)
         if stored is None:
-            response = self.get_response(request)
+            # Headers set here too for a 404 raised by the view, which no decorator sees.
+            response = _revalidate(self.get_response(request))
             if not _storable(response):
                 return response
-            stored = _stored(_revalidate(response))
+            stored = _stored(response)
             cache.set(key, stored, seconds)
         return _from_stored(request, stored)
 
@@ -104,7 +102,9 @@ def _storable(response):
 
 def _stored(response):
     """What the cache keeps of a page: enough to answer any later request without rendering
-    or compressing it again, ETag and every header of the layers below included."""
+    or compressing it again, ETag and every header of the layers below included. Only the
+    compressed body is kept (a sixth of the page); the rare reader whose client does not
+    accept gzip gets it decompressed."""
     if hasattr(response, "render"):
         response.render()
     content = response.content
@@ -114,7 +114,6 @@ def _stored(response):
             (name, value) for name, value in response.items()
             if name.lower() not in NOT_STORED_HEADERS
         ],
-        "content": content,
         "gzip": gzip.compress(content, compresslevel=6, mtime=0),
         "etag": quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest()),
     }
@@ -126,7 +125,7 @@ def _from_stored(request, stored):
         response["Content-Encoding"] = "gzip"
         response["ETag"] = "W/" + stored["etag"]  # as GZipMiddleware marks compressed bodies
     else:
-        response = HttpResponse(stored["content"], status=stored["status"])
+        response = HttpResponse(gzip.decompress(stored["gzip"]), status=stored["status"])
         response["ETag"] = stored["etag"]
     for name, value in stored["headers"]:
         response[name] = value
@@ -136,7 +135,7 @@ def _from_stored(request, stored):
 
 def _revalidate(response):
     # Browsers and proxies may keep a copy but must check it (ETag) before each use, so a
-    # correction reaches readers at once.
+    # correction reaches readers at once. (A view whose page differs for htmx says so itself,
+    # with @vary_on_headers("HX-Request").)
     patch_cache_control(response, public=True, no_cache=True)
-    patch_vary_headers(response, ["HX-Request"])
     return response

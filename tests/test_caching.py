@@ -12,13 +12,8 @@ pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)
-def page_cache(settings):
-    from django.core.cache import cache
-
+def page_cache(settings):  # the cache itself is emptied around every test by conftest.py
     settings.PAGE_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -87,8 +82,12 @@ def test_pages_carry_an_etag_and_answer_304(client, event):
 
 
 def test_errors_are_not_cached(client, event):
+    # A page from the cache renders no template; an error is rendered again every time.
+    client.get("/", {"date_from": "2017-12"})
+    assert client.get("/", {"date_from": "2017-12"}).templates == []
     assert client.get("/", {"date_from": "2017-13"}).status_code == 400
-    assert client.get("/", {"date_from": "2017-12"}).status_code == 200
+    again = client.get("/", {"date_from": "2017-13"})
+    assert again.status_code == 400 and again.templates
 
 
 @override_settings(PAGE_CACHE_SECONDS=0)
@@ -173,3 +172,9 @@ def test_responses_that_set_or_vary_on_cookies_are_never_stored():
     varies["Vary"] = "Cookie"
     errors = HttpResponse("bad filter", status=400)
     assert not any(_storable(response) for response in (with_cookie, varies, errors))
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_public_pages_must_be_revalidated_with_the_cache_off_too(client, event):
+    for path in ("/", event.get_absolute_url(), "/events/no-such-event/"):  # the 404 is raised
+        assert "no-cache" in client.get(path)["Cache-Control"], path
