@@ -115,6 +115,15 @@ def test_dates_are_partial_stored_by_first_day_and_ranges_never_end_before_they_
     assert not disputed.filter(verification_note="").exists()
 
 
+def test_generating_moves_the_record_generation():
+    # bulk_create sends no signals: without a bump a running server would keep its old pages.
+    from events.models import RecordState
+
+    before = RecordState.objects.generation()
+    generate(EVENTS, "--seed", 8)
+    assert RecordState.objects.generation() > before
+
+
 def test_text_search_finds_generated_events():
     generate(EVENTS, "--seed", 8)
 

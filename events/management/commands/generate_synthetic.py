@@ -23,6 +23,7 @@ from events.models import (
     Citation,
     Event,
     EventActor,
+    RecordState,
     SourceArticle,
     Statement,
     Status,
@@ -259,8 +260,10 @@ class SyntheticRecord:
         }
         for start in range(0, self.count, BATCH_SIZE):
             self._create_events(range(start, min(start + BATCH_SIZE, self.count)))
-        # bulk_create sends no signals: build the stored search documents (PostgreSQL) at once.
+        # bulk_create sends no signals: build the stored search documents (PostgreSQL) at once,
+        # and move the record's generation so a running server's cached pages are not kept.
         Event.objects.refresh_search_vectors()
+        RecordState.objects.bump()
         return self.totals
 
     # Actors and sources -----------------------------------------------------------------------
