@@ -22,10 +22,10 @@ Environment (all optional):
   BENCH_WORKERS        2 * cores + 1     (gunicorn sync workers)
   BENCH_SEED           2017
   BENCH_PG_URL         postgres://postgres@127.0.0.1:5432  (server; the database is created)
-  BENCH_CACHED_ENV     space-separated NAME=VALUE settings that turn the page cache on, e.g.
-                       "DJANGO_CACHE_URL=locmem://" once the settings read one; unset, the
-                       "cached" section repeats the uncached figures and says so.
-  BENCH_UNCACHED_ENV   NAME=VALUE settings that turn it off, for the uncached figures.
+  BENCH_CACHED_ENV     space-separated NAME=VALUE settings for the cached server
+                       (default DJANGO_PAGE_CACHE_SECONDS=600; add e.g.
+                       DJANGO_CACHE_URL=redis://127.0.0.1:6379/0 to measure Redis)
+  BENCH_UNCACHED_ENV   the same for everything else (default DJANGO_PAGE_CACHE_SECONDS=0)
 
 Everything it starts (gunicorn, the temporary folder, the PostgreSQL database) is removed on
 the way out, after a failure or Ctrl-C too. Results also go to bench/results/<time>/.
@@ -94,17 +94,10 @@ SEED = os.environ.get("BENCH_SEED", "2017")
 PG_URL = os.environ.get("BENCH_PG_URL", f"postgres://postgres@{HOST}:5432").rstrip("/")
 SLOW_SECONDS = float(os.environ.get("BENCH_SLOW_SECONDS", "1.5"))
 SLOW_REQUESTS = int(os.environ.get("BENCH_SLOW_REQUESTS", "3"))
-# timeline/settings.py reads DJANGO_PAGE_CACHE_SECONDS (events/caching.py; 0 turns the page
-# cache off, the default is on, in local memory per gunicorn worker). Without that setting in
-# the settings (an older checkout), nothing is set and "cached" repeats the uncached figures.
-PAGE_CACHE_SETTING = "DJANGO_PAGE_CACHE_SECONDS"
-HAS_PAGE_CACHE = PAGE_CACHE_SETTING in (ROOT / "timeline" / "settings.py").read_text()
-CACHED_ENV = env_assignments("BENCH_CACHED_ENV") or (
-    {PAGE_CACHE_SETTING: "600"} if HAS_PAGE_CACHE else {}
-)
-UNCACHED_ENV = env_assignments("BENCH_UNCACHED_ENV") or (
-    {PAGE_CACHE_SETTING: "0"} if HAS_PAGE_CACHE else {}
-)
+# timeline/settings.py reads DJANGO_PAGE_CACHE_SECONDS (events/caching.py): 0 turns the page
+# cache off; on, it is in local memory per gunicorn worker unless DJANGO_CACHE_URL is given.
+CACHED_ENV = {"DJANGO_PAGE_CACHE_SECONDS": "600", **env_assignments("BENCH_CACHED_ENV")}
+UNCACHED_ENV = {"DJANGO_PAGE_CACHE_SECONDS": "0", **env_assignments("BENCH_UNCACHED_ENV")}
 
 
 class Stopped(Exception):
@@ -362,8 +355,10 @@ def first_load(base):
 
 def run_one(kind, size, folder, static_root):
     with database(kind, size, folder) as url:
-        # The uncached settings for everything but the cached server, the profile included.
-        env = {**base_env(url, static_root), **UNCACHED_ENV}
+        # The uncached settings for everything but the cached server, the profile included;
+        # the cached server gets the base settings and its own, not the uncached ones.
+        base_settings = base_env(url, static_root)
+        env = {**base_settings, **UNCACHED_ENV}
         log(f"{kind}, N={size:,}: migrate")
         manage(env, "migrate", "--noinput", "-v0")
         log(f"{kind}, N={size:,}: generate_synthetic {size} --seed {SEED}")
@@ -382,16 +377,15 @@ def run_one(kind, size, folder, static_root):
             "db": kind, "size": size, "generate_seconds": round(generate_seconds, 1),
             "generated": generated.strip(), "urls": urls, "uncached": {}, "cached": {},
         }
-        with gunicorn(env, UNCACHED_ENV) as base:
+        with gunicorn(env, {}) as base:
             result["first_load"] = first_load(base)
             for label in LABELS:
                 log(f"{kind}, N={size:,}: {LABELS[label]} ({urls[label]})")
                 result["uncached"][label] = measure(base + urls[label])
-        if CACHED_ENV:
-            with gunicorn(env, CACHED_ENV) as base:
-                for label in ["bare", *CACHED_LABELS]:
-                    log(f"{kind}, N={size:,}: cached {LABELS[label]}")
-                    result["cached"][label] = measure(base + urls[label])
+        with gunicorn(base_settings, CACHED_ENV) as base:
+            for label in ["bare", *CACHED_LABELS]:
+                log(f"{kind}, N={size:,}: cached {LABELS[label]}")
+                result["cached"][label] = measure(base + urls[label])
         result["load_after"] = os.getloadavg()[0]
         slow = [label for label, figures in result["uncached"].items() if figures["slow"]]
         log(f"{kind}, N={size:,}: profiling queries")
@@ -439,16 +433,7 @@ def table(results):
 
 
 def cached_table(results):
-    lines = []
-    if not CACHED_ENV:
-        lines.append(
-            "No cache setting given (BENCH_CACHED_ENV unset): the cached figures below repeat "
-            "the uncached ones."
-        )
-    else:
-        lines.append(
-            f"Cached: {CACHED_ENV}; uncached: {UNCACHED_ENV or 'the settings as they are'}."
-        )
+    lines = [f"Cached: {CACHED_ENV}; uncached: {UNCACHED_ENV}."]
     lines += [
         "",
         "| db | N | URL (cached) | req/s | ratio to bare | p50 ms | p95 ms | p99 ms |",
@@ -581,7 +566,7 @@ def machine_description():
 def main():
     signal.signal(signal.SIGTERM, _stop)
     ensure_wrk()
-    log(f"uncached: {UNCACHED_ENV or 'settings as they are'}; cached: {CACHED_ENV or 'none'}")
+    log(f"uncached: {UNCACHED_ENV}; cached: {CACHED_ENV}")
     results = []
     out = ROOT / "bench" / "results" / datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     out.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from reversion.models import Revision, Version
 
 from events.management.commands.generate_synthetic import clear_record
@@ -15,6 +16,7 @@ from .factories import (
     PublishedEventFactory,
     PublishedStatementFactory,
 )
+from .test_history import change_form
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +41,11 @@ def record(curator_client):
     call_command("load_chronology", verbosity=0)  # real data, and a first revision
     # An edit through the admin, so the history has a curator's revision in it.
     edited = Event.objects.get(slug="novaya-gazeta-expose")
-    page = curator_client.get(f"/admin/events/event/{edited.pk}/change/")
-    assert page.status_code == 200
+    data = change_form(curator_client, edited)
+    data["location"] = "Moscow (the newspaper's office)"
+    saved = curator_client.post(reverse("admin:events_event_change", args=[edited.pk]), data)
+    assert saved.status_code == 302
+    assert Revision.objects.filter(user__username="curator").exists()
     return event
 
 
