@@ -6,13 +6,9 @@ the browser half (the CSP actually blocking inline script) is browser/test_secur
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 from html.parser import HTMLParser
-from pathlib import Path
 
 import feedparser
 import pytest
@@ -29,11 +25,9 @@ from events.models import Actor, Category, Citation, Event, SourceArticle, State
 
 from .factories import PublishedEventFactory
 from .test_admin import inline_management
-from .test_settings import PRODUCTION
+from .test_settings import PRODUCTION, run_manage
 
 pytestmark = pytest.mark.django_db
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 # Reading HTML as a browser would ------------------------------------------------------------
@@ -216,13 +210,8 @@ def test_production_settings_turn_every_transport_protection_on():
         "import json, timeline.settings as s; "
         f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}))"
     )
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    env.pop("DATABASE_URL", None)
-    env.update(PRODUCTION, DJANGO_ADMIN_URL="/curators-7f3a/")
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=60,
-    )
+    result = run_manage("shell", "-c", code,
+                        env_overrides={**PRODUCTION, "DJANGO_ADMIN_URL": "/curators-7f3a/"})
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values == {
