@@ -129,6 +129,9 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# backup_record writes this format: Django's JSON with timestamps to the microsecond.
+SERIALIZATION_MODULES = {"record-json": "events.backup_format"}
+
 # Caching (events/caching.py): public pages are cached whole and invalidated by any change to
 # the record. Local memory per process by default; DJANGO_CACHE_URL=redis://host:6379/0 shares
 # one cache between processes and servers.

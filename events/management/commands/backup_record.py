@@ -25,6 +25,7 @@ class Command(BaseCommand):
         call_command(
             "dumpdata",
             *RECORD,
+            format="record-json",  # JSON, with exact timestamps (events/backup_format.py)
             natural_foreign=True,
             exclude=["events.RecordState"],  # a cache-invalidation counter, not the record
             indent=2,
