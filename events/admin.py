@@ -388,22 +388,22 @@ class SourceArticleAdminForm(PartialDateFormMixin, VersionedModelForm):
 
     class Meta:
         model = SourceArticle
-        fields = ["title", "slug", "publisher", "url", "published", "author", "language",
-                  "archive_filename", "notes"]
+        fields = ["title", "slug", "publisher", "source_type", "url", "published", "author",
+                  "language", "archive_filename", "notes"]
 
 
 @admin.register(SourceArticle)
 class SourceArticleAdmin(RecordAdmin):
     form = SourceArticleAdminForm
     fields = [
-        "title", "slug", "publisher", "url", "published", "author", "language",
+        "title", "slug", "publisher", "source_type", "url", "published", "author", "language",
         "archive_filename", "notes", "cited_by", "opened_version",
     ]
     readonly_fields = ["cited_by"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["publisher"]
-    list_display = ["title", "publisher", "date_column", "citations_column"]
-    list_filter = ["language", "publisher"]
+    list_display = ["title", "publisher", "source_type", "date_column", "citations_column"]
+    list_filter = ["source_type", "language", "publisher"]
     search_fields = ["title", "author", "url", "publisher__name"]
     list_select_related = ["publisher"]
 

@@ -187,6 +187,7 @@ class _Loader:
                 title=item["title"],
                 url=item.get("url", ""),
                 author=item.get("author", ""),
+                source_type=item.get("source_type", ""),
                 language=item.get("language", "en"),
                 archive_filename=item.get("archive_filename", ""),
                 notes=item.get("notes", ""),

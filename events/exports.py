@@ -33,6 +33,7 @@ CSV_COLUMNS = [
     "summary",
     "actors",
     "citation_urls",
+    "sources",
     "url",
     "api_url",
 ]
@@ -58,8 +59,11 @@ def _citation_links(event):
         "<p>Sources: {}</p>",
         format_html_join(
             "; ",
-            '<a href="{}" rel="noopener">{}</a>',
-            ((citation.source.url, citation.source.title) for citation in citations),
+            '<a href="{}" rel="noopener">{}</a> ({})',
+            (
+                (citation.source.url, citation.source.title, citation.source.credit)
+                for citation in citations
+            ),
         ),
     )
 
@@ -157,6 +161,7 @@ def event_row(request, event):
                 citation.source.url for citation in event.citation_list if citation.source.url
             )
         ),
+        "; ".join(f"{source.title} ({source.credit})" for source in event.cited_sources()),
         request.build_absolute_uri(event.get_absolute_url()),
         request.build_absolute_uri(reverse("api-1:event_detail", args=[event.slug])),
     ]

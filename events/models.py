@@ -29,6 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language_info
 
 from .links import url_for
 from .partial_dates import PartialDateAttribute, Precision, format_range
@@ -279,6 +280,19 @@ class NormalizedPartialDates:
         super().save(*args, **kwargs)
 
 
+class SourceType(models.TextChoices):
+    """What kind of document a source is: how close it stands to what it reports."""
+
+    ORIGINAL = "original", "Original reporting"
+    WIRE = "wire", "Wire or agency report"
+    OFFICIAL = "official", "Official document or statement"
+    REPUBLICATION = "republication", "Republication or compilation"
+    OPINION = "opinion", "Opinion"
+
+
+PUBLISHER_KINDS = (Actor.Kind.MEDIA, Actor.Kind.ORGANISATION, Actor.Kind.GOVERNMENT)
+
+
 @reversion.register()
 class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
     title = models.CharField(max_length=300)
@@ -289,8 +303,20 @@ class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
         null=True,
         blank=True,
         related_name="published_articles",
-        limit_choices_to={"kind": Actor.Kind.MEDIA},
-        help_text="The media outlet that published the article, where the text names it.",
+        limit_choices_to={"kind__in": PUBLISHER_KINDS},
+        help_text="Who published it: the outlet, agency, organisation or official body "
+        "(“TASS”, “Human Rights Watch”, “UK House of Commons”). Every source needs one; "
+        "for a site that names no publisher, the actor “Unidentified website”. "
+        "`manage.py audit_record` lists the sources without one.",
+    )
+    source_type = models.CharField(
+        "type",
+        max_length=20,
+        choices=SourceType.choices,
+        help_text="Original reporting: the outlet's own reporting. Wire: a news agency's "
+        "report (TASS, Interfax, AP). Official: a government's, parliament's or UN body's own "
+        "document or statement. Republication: a site that copies or strings together others' "
+        "reports. Opinion: a comment piece. Cite the original beside a republication.",
     )
     url = HttpURLField(
         "web address", max_length=500, blank=True, help_text="Where the article can be read."
@@ -305,7 +331,10 @@ class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
     published_approximate = models.BooleanField("publication date approximate", default=False)
     author = models.CharField(max_length=200, blank=True)
     language = models.CharField(
-        max_length=16, default="en", help_text="Language of the article, as a code: en, ru…"
+        max_length=16,
+        default="en",
+        help_text="Language of the article, as a code: en, ru… (an original Russian title "
+        "stays in Russian).",
     )
     archive_filename = models.CharField(
         "archived text file",
@@ -330,6 +359,18 @@ class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
                 name="source_url_is_http",
                 violation_error_message="A source's web address must start with http:// or https://.",
             ),
+            # Empty only on rows older than the field (audit_record lists them); every form
+            # and the loader require a type.
+            models.CheckConstraint(
+                condition=Q(source_type__in=[*SourceType.values, ""]),
+                name="source_type_is_known",
+                violation_error_message="Choose one of the source types.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(language=""),
+                name="source_has_a_language",
+                violation_error_message="Give the source's language (en, ru…).",
+            ),
         ]
 
     def __str__(self):
@@ -337,6 +378,40 @@ class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
 
     def get_absolute_url(self):
         return url_for("events:source_detail", self.slug)
+
+    def clean(self):
+        if self.publisher_id and self.publisher.kind not in PUBLISHER_KINDS:
+            raise ValidationError(
+                {"publisher": "A publisher is an outlet, an organisation or an official body, "
+                 "not a person or a group."}
+            )
+
+    @property
+    def language_name(self):
+        try:
+            return get_language_info(self.language)["name"]
+        except KeyError:
+            return self.language
+
+    @property
+    def credit(self):
+        """Who published it, what kind of source it is and its language, as readers see it
+        beside the title: "TASS; wire or agency report; English"."""
+        parts = [self.publisher.name if self.publisher_id else "publisher not known"]
+        if self.source_type:
+            parts.append(self.get_source_type_display().lower())
+        parts.append(self.language_name)
+        return "; ".join(parts)
+
+    def record_problems(self):
+        """What the audit reports about this source beyond what clean() refuses outright:
+        a rule the bundled record must meet and an older database may not yet."""
+        problems = []
+        if not self.publisher_id:
+            problems.append("has no publisher")
+        if not self.source_type:
+            problems.append("has no type")
+        return problems
 
 
 def listing_prefetches():

@@ -14,11 +14,12 @@ from ninja.schema import DjangoGetter
 from pydantic import BaseModel, model_validator
 
 from .links import url_for
-from .models import Actor, Verification
+from .models import Actor, SourceType, Verification
 from .partial_dates import PartialDate
 
 ActorKind = Literal[tuple(Actor.Kind.values)]
 VerificationValue = Literal[tuple(Verification.values)]
+SourceTypeValue = Literal[tuple(SourceType.values)]
 
 
 class Out(Schema):
@@ -175,7 +176,14 @@ class SourceRef(Out):
     publisher: ActorRef | None
     published: PartialDateOut | None
     author: str
-    language: str
+    language: str = Field(description="Language of the source, as a code: en, ru.")
+    source_type: SourceTypeValue | None = Field(
+        description="original (the outlet's own reporting), wire (a news agency's report), "
+        "official (a government's, parliament's or UN body's document or statement), "
+        "republication (a site that copies or compiles others' reports) or opinion; null "
+        "only for a source the curators have not yet classified."
+    )
+    source_type_display: str = Field(description="The type in words: “Wire or agency report”.")
     article_url: str | None = Field(description="Where the article itself can be read.")
     url: str = Field(description="The source's page on the site.")
     api_url: str
@@ -183,6 +191,14 @@ class SourceRef(Out):
     @staticmethod
     def resolve_published(source):
         return PartialDateOut.of(source.published)
+
+    @staticmethod
+    def resolve_source_type(source):
+        return source.source_type or None
+
+    @staticmethod
+    def resolve_source_type_display(source):
+        return source.get_source_type_display()
 
     @staticmethod
     def resolve_article_url(source):

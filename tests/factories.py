@@ -9,6 +9,7 @@ from events.models import (
     Event,
     EventActor,
     SourceArticle,
+    SourceType,
     Statement,
     Status,
 )
@@ -46,6 +47,7 @@ class SourceArticleFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Source article {n}")
     slug = factory.Sequence(lambda n: f"source-{n}")
     url = factory.Sequence(lambda n: f"https://news.example.org/article-{n}")
+    source_type = SourceType.ORIGINAL
     published_date = datetime.date(2017, 4, 10)
     published_precision = Precision.DAY
 

@@ -195,6 +195,9 @@ def test_sources_list_and_detail(client, record):
     assert expose["citation_count"] == 3  # two events and a statement
     assert expose["published"]["date"] == "2017-04-01"
     assert expose["publisher"]["slug"] == "novaya-gazeta"
+    assert expose["source_type"] == "original"
+    assert expose["source_type_display"] == "Original reporting"
+    assert expose["language"] == "en"
     hbo = response.json()["items"][1]
     assert hbo["citation_count"] == 2  # the draft's citations are not counted
     assert hbo["published"]["display"] == "July 2017"

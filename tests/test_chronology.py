@@ -123,6 +123,19 @@ def test_affiliations_are_resolved(loaded):
         assert affiliations[member] == "russian-lgbt-network"
 
 
+def test_every_bundled_source_has_a_publisher_a_type_and_a_language(loaded, data):
+    assert {source.slug for source in SourceArticle.objects.all()} == {
+        item["slug"] for item in data["sources"]
+    }
+    for source in SourceArticle.objects.select_related("publisher"):
+        assert source.record_problems() == [], source.slug
+        assert source.language in {"en", "ru"}, source.slug
+    types = dict(SourceArticle.objects.values_list("slug", "source_type"))
+    assert types["tass-2017-04-17-prosecutors"] == "wire"
+    assert types["hansard-2017-04-20-chechnya"] == "official"
+    assert types["gcn-four-more-prisons-for-gay-men-in-chechnya"] == "republication"
+
+
 def test_loading_again_changes_nothing_and_keeps_curators_edits(loaded, data):
     expose = Event.objects.get(slug="novaya-gazeta-expose")
     expose.summary = "A curator's corrected summary."

@@ -109,6 +109,7 @@ def test_csv_export_has_one_row_per_event(client, record):
     assert exposé["category"] == "Reporting"
     assert exposé["actors"] == "Novaya Gazeta (reported); Anzor (detained)"
     assert exposé["citation_urls"] == "https://novayagazeta.example/expose"
+    assert exposé["sources"] == "Honour killing (Novaya Gazeta; original reporting; English)"
     assert exposé["url"] == "http://testserver/events/novaya-gazeta-reports/"
     denial = rows[2]
     assert (denial["date"], denial["date_precision"], denial["date_approximate"]) == (

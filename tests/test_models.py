@@ -7,7 +7,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from events.models import Actor, Citation, Event, SourceArticle, Statement, Status, Verification
+from events.models import (
+    Actor,
+    Citation,
+    Event,
+    SourceArticle,
+    SourceType,
+    Statement,
+    Status,
+    Verification,
+)
 from events.partial_dates import PartialDate, Precision
 
 from .factories import (
@@ -206,3 +215,29 @@ def test_an_event_citation_may_be_a_summary():
 
 def test_non_http_actor_url_is_refused_by_the_database():
     assert_refused_by_database(lambda: ActorFactory(url="javascript:alert(1)"))
+
+
+class TestSourceTypeAndPublisher:
+    def test_a_source_needs_a_type(self):
+        source = SourceArticleFactory.build(source_type="")
+        with pytest.raises(ValidationError) as error:
+            source.full_clean()
+        assert "source_type" in error.value.message_dict
+
+    def test_the_database_refuses_a_type_that_is_not_one(self):
+        assert_refused_by_database(lambda: SourceArticleFactory(source_type="rumour"))
+
+    def test_a_person_cannot_be_a_publisher(self):
+        source = SourceArticleFactory.build(publisher=ActorFactory(kind=Actor.Kind.PERSON))
+        with pytest.raises(ValidationError, match="outlet, an organisation or an official body"):
+            source.full_clean()
+
+    def test_an_official_body_can_publish(self):
+        parliament = ActorFactory(name="UK House of Commons", kind=Actor.Kind.GOVERNMENT)
+        source = SourceArticleFactory.build(publisher=parliament, source_type=SourceType.OFFICIAL)
+        source.full_clean()
+        assert source.credit == "UK House of Commons; official document or statement; English"
+
+    def test_the_audit_rules_name_a_missing_publisher_and_type(self):
+        source = SourceArticleFactory(publisher=None, source_type="")
+        assert source.record_problems() == ["has no publisher", "has no type"]

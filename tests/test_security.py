@@ -299,7 +299,7 @@ def entered(curator_client, payload):
     admin_add(client, "sourcearticle", {
         "title": text["source_title"], "slug": "xss-source", "publisher": outlet.pk,
         "url": SOURCE_URL, "published": "2017-04-01", "author": text["source_author"],
-        "language": "en", "notes": text["source_notes"],
+        "language": "en", "notes": text["source_notes"], "source_type": "original",
     })
     source = SourceArticle.objects.get(slug="xss-source")
     admin_add(client, "event", {

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from events.models import Actor, Event, Status, Verification
+from events.models import Actor, Event, SourceType, Status, Verification
 from events.partial_dates import PartialDate
 
 from .factories import (
@@ -32,7 +32,8 @@ def world():
     novaya_article = SourceArticleFactory(title="Novaya report", slug="novaya-report",
                                           publisher=novaya)
     interfax_article = SourceArticleFactory(title="Interfax wire", slug="interfax-wire",
-                                            publisher=interfax)
+                                            publisher=interfax, source_type=SourceType.WIRE,
+                                            language="ru")
     kadyrov = ActorFactory(name="Ramzan Kadyrov", slug="ramzan-kadyrov",
                            aliases="Ramazan Kadyrov", kind=Actor.Kind.PERSON)
     karimov = ActorFactory(name="Alvi Karimov", slug="alvi-karimov")
@@ -301,6 +302,14 @@ class TestDetailPages:
         assert "Novaya Gazeta reports mass detentions" in html
         assert "A survivor describes the shed" in html
         assert "Spokesman denies" not in html
+
+    def test_source_page_says_who_published_it_what_it_is_and_its_language(self, client, world):
+        html = client.get(reverse("events:source_detail", args=["interfax-wire"])).content.decode()
+        assert "<dt>Type</dt><dd>Wire or agency report</dd>" in html
+        assert "<dt>Language</dt><dd>Russian</dd>" in html
+        assert ">Interfax</a></dd>" in html
+        # Beside each citation, on every page that lists the event.
+        assert "Interfax wire</a> (Interfax; wire or agency report; Russian)" in html
 
     def test_category_page(self, client, world):
         html = client.get(reverse("events:category_detail", args=["denial"])).content.decode()
