@@ -437,19 +437,19 @@ class SourceArticleAdmin(RecordAdmin):
 class ActorAdminForm(VersionedModelForm):
     class Meta:
         model = Actor
-        fields = ["name", "slug", "kind", "protected_identity", "aliases", "affiliation",
-                  "description", "url"]
+        fields = ["name", "slug", "kind", "protected_identity", "naming", "naming_note",
+                  "aliases", "affiliation", "description", "url"]
 
 
 @admin.register(Actor)
 class ActorAdmin(RecordAdmin):
     form = ActorAdminForm
-    fields = ["name", "slug", "kind", "protected_identity", "aliases", "affiliation",
-              "description", "url", "opened_version"]
+    fields = ["name", "slug", "kind", "protected_identity", "naming", "naming_note",
+              "aliases", "affiliation", "description", "url", "opened_version"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["affiliation"]
-    list_display = ["name", "kind", "affiliation", "protected_identity"]
-    list_filter = ["kind", "protected_identity"]
+    list_display = ["name", "kind", "affiliation", "protected_identity", "naming"]
+    list_filter = ["kind", "protected_identity", "naming"]
     search_fields = ["name", "aliases", "slug"]
     list_select_related = ["affiliation"]
 

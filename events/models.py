@@ -158,6 +158,14 @@ def _named_in_public_record(actor):
     )
 
 
+class Naming(models.TextChoices):
+    """How a protected person is named in the record: what the shown name is."""
+
+    PSEUDONYM = "pseudonym", "pseudonym"
+    FIRST_NAME = "first_name", "first name only"
+    ANONYMOUS = "anonymous", "anonymous"
+
+
 @reversion.register()
 class Actor(Versioned, models.Model):
     class Kind(models.TextChoices):
@@ -170,7 +178,8 @@ class Actor(Versioned, models.Model):
     name = models.CharField(
         max_length=200,
         help_text="The name readers know, as the sources spell it most often. For a protected "
-        "identity: the pseudonym only, exactly as published (e.g. “Anzor”).",
+        "identity: only the name the source printed with the person's consent (a pseudonym, "
+        "a first name) or a descriptive label (“Anonymous survivor (CNN interview)”).",
     )
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
@@ -200,9 +209,26 @@ class Actor(Versioned, models.Model):
     )
     protected_identity = models.BooleanField(
         default=False,
-        help_text="A survivor or witness who speaks under a pseudonym or first name. Only the "
-        "name above is ever shown or served; aliases, affiliation, description and web address "
-        "must stay empty. Keep anything more out of the record entirely.",
+        help_text="A survivor or witness whose identity is protected. Only the name above is "
+        "ever shown or served, with what kind of name it is; aliases, affiliation, description "
+        "and web address must stay empty. Keep anything more out of the record entirely.",
+    )
+    naming = models.CharField(
+        "kind of name",
+        max_length=20,
+        choices=Naming.choices,
+        blank=True,
+        help_text="Protected identities only, and required for them: a pseudonym (a name the "
+        "source made up, e.g. GCN's “Ahmed”), first name only (the real first name, printed on "
+        "that condition, e.g. the AP's “Anzor”), or anonymous (the name is our descriptive "
+        "label). Readers see it beside the name.",
+    )
+    naming_note = models.CharField(
+        "how the name was printed",
+        max_length=100,
+        blank=True,
+        help_text="Protected identities only, optional: who printed the name, in a few words "
+        "(“as the AP printed it”). Nothing about the person.",
     )
 
     objects = ActorQuerySet.as_manager()
@@ -214,8 +240,15 @@ class Actor(Versioned, models.Model):
                 condition=Q(protected_identity=False)
                 | Q(aliases="", description="", url="", affiliation__isnull=True),
                 name="protected_actor_has_pseudonym_only",
-                violation_error_message="A protected identity has a pseudonym and nothing "
+                violation_error_message="A protected identity has its name and nothing "
                 "more: clear the aliases, affiliation, description and web address.",
+            ),
+            models.CheckConstraint(
+                condition=Q(protected_identity=False, naming="", naming_note="")
+                | Q(protected_identity=True, naming__in=Naming.values),
+                name="protected_actor_says_what_its_name_is",
+                violation_error_message="A protected identity says what kind of name it has "
+                "(pseudonym, first name only or anonymous); no other actor has one.",
             ),
             models.CheckConstraint(
                 condition=Q(url="") | Q(url__startswith="http://") | Q(url__startswith="https://"),
@@ -236,6 +269,21 @@ class Actor(Versioned, models.Model):
         return url_for("events:actor_detail", self.slug)
 
     @property
+    def naming_display(self):
+        """What the shown name is: "first name only, as the AP printed it" (protected only)."""
+        if not self.protected_identity:
+            return ""
+        return ", ".join(part for part in (self.get_naming_display(), self.naming_note) if part)
+
+    @property
+    def name_with_naming(self):
+        """The name as every public surface shows it: a protected identity's name says what
+        kind of name it is, "Anzor (first name only, as the AP printed it)"."""
+        if not self.protected_identity:
+            return self.name
+        return f"{self.name} ({self.naming_display})"
+
+    @property
     def alias_list(self):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
@@ -251,10 +299,20 @@ class Actor(Versioned, models.Model):
             ]
             if revealing:
                 raise ValidationError(
-                    "A protected identity has a pseudonym and nothing more: clear "
+                    "A protected identity has its name and nothing more: clear "
                     + ", ".join(revealing)
                     + "."
                 )
+            if not self.naming:
+                raise ValidationError(
+                    {"naming": "Say what the name of a protected identity is: a pseudonym, "
+                     "a first name only or an anonymous label."}
+                )
+        elif self.naming or self.naming_note:
+            raise ValidationError(
+                {"naming": "Only a protected identity has a kind of name: clear it, or tick "
+                 "protected identity."}
+            )
         if self.affiliation_id and self.affiliation_id == self.pk:
             raise ValidationError({"affiliation": "An actor cannot be affiliated to itself."})
 

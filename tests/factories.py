@@ -8,6 +8,7 @@ from events.models import (
     Citation,
     Event,
     EventActor,
+    Naming,
     SourceArticle,
     SourceType,
     Statement,
@@ -32,6 +33,11 @@ class ActorFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Actor {n}")
     slug = factory.Sequence(lambda n: f"actor-{n}")
     kind = Actor.Kind.PERSON
+    protected_identity = False
+    # A protected identity must say what its name is; the factory's default is a pseudonym.
+    naming = factory.LazyAttribute(
+        lambda actor: Naming.PSEUDONYM if actor.protected_identity else ""
+    )
 
 
 class MediaOutletFactory(ActorFactory):

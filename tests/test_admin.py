@@ -160,7 +160,7 @@ def test_protected_actor_with_revealing_details_is_refused(curator_client):
         "description": "In his 40s, from Argun",
     })
     assert response.status_code == 200
-    assert "pseudonym and nothing more" in response.content.decode()
+    assert "its name and nothing more" in response.content.decode()
     assert not Actor.objects.exists()
 
 

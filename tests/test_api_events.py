@@ -56,7 +56,8 @@ def record():
         url="https://example.org/kadyrov",
         affiliation=government,
     )
-    survivor = ActorFactory(name="Anzor", slug="anzor", protected_identity=True)
+    survivor = ActorFactory(name="Anzor", slug="anzor", protected_identity=True,
+                            naming="first_name", naming_note="as the AP printed it")
     novaya = MediaOutletFactory(name="Novaya Gazeta", slug="novaya-gazeta")
     draft_only = ActorFactory(name=DRAFT_ONLY_ACTOR, slug="draft-only-person")
     expose = SourceArticleFactory(

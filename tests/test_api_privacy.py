@@ -76,7 +76,7 @@ def objects_in(data):
             yield from objects_in(value)
 
 
-def test_a_protected_identity_is_served_by_its_pseudonym_everywhere(client, record):
+def test_a_protected_identity_is_served_by_its_name_and_its_kind_everywhere(client, record):
     seen = 0
     for url in every_public_url(record):
         response = client.get(url)
@@ -89,9 +89,11 @@ def test_a_protected_identity_is_served_by_its_pseudonym_everywhere(client, reco
             assert item["name"] == "Anzor" and item["protected_identity"] is True
             assert item.get("aliases", []) == [] and item.get("description", "") == ""
             assert item.get("website") is None and item.get("affiliation") is None
+            assert item["naming"] == "first_name"
+            assert item["naming_display"] == "first name only, as the AP printed it"
             assert set(item) <= {"id", "slug", "name", "kind", "protected_identity", "url",
                                  "api_url", "aliases", "description", "website", "affiliation",
-                                 "statements", "events"}
+                                 "statements", "events", "naming", "naming_display"}
     assert seen >= 5
 
 

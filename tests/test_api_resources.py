@@ -81,6 +81,8 @@ def test_protected_identity_is_served_by_pseudonym_and_slug_only(client, record)
 
     assert anzor["name"] == "Anzor"
     assert anzor["protected_identity"] is True
+    assert anzor["naming"] == "first_name"
+    assert anzor["naming_display"] == "first name only, as the AP printed it"
     assert anzor["aliases"] == []
     assert anzor["description"] == ""
     assert anzor["website"] is None

@@ -39,7 +39,8 @@ def record(curator_client):
     event = PublishedEventFactory(title="Exposé “Honour killing”", summary="Über 100 men.")
     EventActorFactory(event=event, actor=member, role="reported")
     PublishedStatementFactory(event=event, speaker=member, quote="There is still no reaction.")
-    Actor.objects.create(name="Anzor", slug="anzor", protected_identity=True)
+    Actor.objects.create(name="Anzor", slug="anzor", protected_identity=True,
+                                 naming="first_name", naming_note="as the AP printed it")
     call_command("load_chronology", verbosity=0)  # real data, and a first revision
     # An edit through the admin, so the history has a curator's revision in it.
     edited = Event.objects.get(slug="novaya-gazeta-expose")

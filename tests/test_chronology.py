@@ -232,15 +232,26 @@ def test_every_event_is_dated_in_2017_or_late_2016(loaded):
             assert event.start.first_day <= event.end.last_day <= latest, event.slug
 
 
-def test_protected_identities_hold_a_pseudonym_and_nothing_else(loaded):
+def test_protected_identities_hold_their_name_and_nothing_else(loaded):
     protected = Actor.objects.protected()
     assert {"anzor", "ahmed"} <= set(protected.values_list("slug", flat=True))
     for actor in protected:
         assert (actor.aliases, actor.description, actor.url, actor.affiliation_id) == ("", "", "", None)
-        # One pseudonym ("Anzor"), or a neutral label that says how they spoke and nothing more.
-        assert re.fullmatch(r"\w+", actor.name) or re.fullmatch(
-            r"Anonymous survivor \([^)]*\)", actor.name
-        ), actor.name
+        # One first name or pseudonym ("Anzor"), or a neutral label that says how they spoke.
+        if actor.naming == "anonymous":
+            assert re.fullmatch(r"Anonymous survivor \([^)]*\)", actor.name), actor.name
+        else:
+            assert re.fullmatch(r"\w+", actor.name), actor.name
+
+
+def test_each_protected_name_says_what_it_is(loaded):
+    naming = dict(Actor.objects.protected().values_list("slug", "naming"))
+    # The AP printed Anzor's real first name on that condition; GCN changed Ahmed's name.
+    assert naming.pop("anzor") == "first_name"
+    assert naming.pop("ahmed") == "pseudonym"
+    assert set(naming.values()) == {"anonymous"}
+    anzor = Actor.objects.get(slug="anzor")
+    assert anzor.name_with_naming == "Anzor (first name only, as the AP printed it)"
 
 
 def test_no_protected_identity_is_described_by_age_or_hometown_in_summaries(loaded):

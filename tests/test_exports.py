@@ -107,7 +107,9 @@ def test_csv_export_has_one_row_per_event(client, record):
     assert exposé["date"] == "2017-04-01" and exposé["end_date"] == "2017-04-03"
     assert exposé["date_display"] == "1-3 April 2017"
     assert exposé["category"] == "Reporting"
-    assert exposé["actors"] == "Novaya Gazeta (reported); Anzor (detained)"
+    assert exposé["actors"] == (
+        "Novaya Gazeta (reported); Anzor (first name only, as the AP printed it) (detained)"
+    )
     assert exposé["citation_urls"] == "https://novayagazeta.example/expose"
     assert exposé["sources"] == "Honour killing (Novaya Gazeta; original reporting; English)"
     assert exposé["url"] == "http://testserver/events/novaya-gazeta-reports/"

@@ -39,7 +39,8 @@ def world():
     karimov = ActorFactory(name="Alvi Karimov", slug="alvi-karimov")
     lgbt_network = ActorFactory(name="Russian LGBT Network", slug="russian-lgbt-network",
                                 kind=Actor.Kind.ORGANISATION)
-    anzor = Actor.objects.create(name="Anzor", slug="anzor", protected_identity=True)
+    anzor = Actor.objects.create(name="Anzor", slug="anzor", protected_identity=True,
+                                 naming="first_name", naming_note="as the AP printed it")
 
     expose = PublishedEventFactory(
         title="Novaya Gazeta reports mass detentions", slug="expose",
@@ -289,13 +290,19 @@ class TestDetailPages:
         assert "Ramazan Kadyrov" in html  # aliases shown
         assert "Kadyrov tells HBO" in html
 
-    def test_protected_actor_page_shows_the_pseudonym_only(self, client, world):
+    def test_protected_actor_page_shows_the_name_only(self, client, world):
         response = client.get(reverse("events:actor_detail", args=["anzor"]))
         html = response.content.decode()
         assert response.status_code == 200
         assert "<h1>Anzor</h1>" in html
-        assert "This is a pseudonym" in html
+        assert "This is the person’s first name only (as the AP printed it)" in html
+        assert "This is a pseudonym" not in html
         assert "Person" not in html  # not even the kind is volunteered
+
+    def test_listings_say_what_kind_of_name_a_protected_name_is(self, client, world):
+        for url in (reverse("events:event_list"), reverse("events:event_detail", args=["testimony"])):
+            html = client.get(url).content.decode()
+            assert ">Anzor (first name only, as the AP printed it)</a>" in html
 
     def test_source_page_lists_what_it_supports(self, client, world):
         html = client.get(reverse("events:source_detail", args=["novaya-report"])).content.decode()

@@ -174,7 +174,8 @@ api = PublicAPI(
     version="1",
     description="Read-only public JSON for the documented chronology of the reporting on the "
     "2017 anti-gay purge in Chechnya. Only published items are served; protected identities "
-    "appear by their pseudonym only. Events take the timeline page's filters, with the same "
+    "appear by their name only (pseudonym, first name or anonymous label, with `naming` saying "
+    "which). Events take the timeline page's filters, with the same "
     "names and meaning. Guide with examples: docs/api.md in the repository.",
     urls_namespace="api-1",
     docs=Swagger(settings={"defaultModelsExpandDepth": 0}),
