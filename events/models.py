@@ -31,6 +31,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language_info
 
+from .excerpts import appears_in_order, visible_parts
 from .links import url_for
 from .partial_dates import PartialDateAttribute, Precision, format_range
 
@@ -953,8 +954,10 @@ class Citation(models.Model):
         Statement, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
     excerpt = models.TextField(
-        help_text="The passage of the source that supports the claim, copied verbatim. For a "
-        "statement it must contain the quote."
+        help_text="The passage of the source that supports the claim, copied verbatim. Leave "
+        "out words with “[…]” (never anything else) to drop what identifies a protected "
+        "person; each part around it must stay verbatim and in order. For a statement it must "
+        "contain the quote."
     )
     is_summary = models.BooleanField(
         "excerpt is a summary",
@@ -996,12 +999,23 @@ class Citation(models.Model):
             raise ValidationError(
                 {"is_summary": "A statement's citation must quote the source, not summarise it."}
             )
-        if self.statement_id and self.excerpt:
-            quote = " ".join(self.statement.quote.split())
-            if quote not in " ".join(self.excerpt.split()):
-                raise ValidationError(
-                    {"excerpt": "The excerpt must contain the statement's quote verbatim."}
-                )
+        if self.statement_id and self.excerpt and not self.quotes_its_statement():
+            raise ValidationError(
+                {"excerpt": "The excerpt must contain the statement's quote verbatim (an "
+                 "elision […] in the quote must be in the excerpt too)."}
+            )
+        if self.excerpt and not visible_parts(self.excerpt):
+            raise ValidationError({"excerpt": "An excerpt needs words, not only elisions."})
+
+    def quotes_its_statement(self):
+        """The statement's quote, each of its visible parts, is in this excerpt's text, in
+        order (an elided quote matches an excerpt elided at the same place, or in full)."""
+        return appears_in_order(self.statement.quote, self.excerpt)
+
+    def is_verbatim_in(self, text):
+        """Each visible part of the excerpt is in the source text, in order. Summaries are
+        the curators' words: never compared."""
+        return self.is_summary or appears_in_order(self.excerpt, text)
 
 
 class RecordStateQuerySet(models.QuerySet):

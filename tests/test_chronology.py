@@ -483,3 +483,24 @@ def test_check_excerpts_skips_summaries(archived_event, tmp_path):
 
     assert "All 1 excerpts appear verbatim" in output.getvalue()
     assert "1 summary by the curators skipped" in output.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("excerpt", "verbatim"),
+    [
+        ("The quick […] fox jumps over", True),
+        ("The quick [...] fox jumps over", True),  # as typed on a keyboard
+        ("[…] brown fox […] lazy dog.", True),
+        ("lazy dog. […] The quick", False),  # both parts are there, but not in this order
+        ("The quick […] fox leaps over", False),  # a visible part reworded
+        ("The quick (…) fox jumps over", False),  # only the square-bracketed marker elides
+    ],
+)
+def test_check_excerpts_allows_marked_elisions_only(archived_event, tmp_path, excerpt, verbatim):
+    event, source = archived_event
+    Citation.objects.create(source=source, event=event, excerpt=excerpt)
+    if verbatim:
+        call_command("check_excerpts", str(tmp_path), stdout=StringIO())
+    else:
+        with pytest.raises(CommandError):
+            call_command("check_excerpts", str(tmp_path), stdout=StringIO(), stderr=StringIO())

@@ -264,3 +264,26 @@ class TestSourceTypeAndPublisher:
     def test_the_audit_rules_name_a_missing_publisher_and_type(self):
         source = SourceArticleFactory(publisher=None, source_type="")
         assert source.record_problems() == ["has no publisher", "has no type"]
+
+
+class TestElidedExcerpts:
+    QUOTE = "They beat us with pipes."
+
+    def citation(self, excerpt, quote=QUOTE):
+        statement = StatementFactory(quote=quote)
+        return Citation(source=SourceArticleFactory(), statement=statement, excerpt=excerpt)
+
+    def test_a_quote_may_sit_in_an_elided_excerpt(self):
+        self.citation("He said, near […]: They beat us with pipes. […] It went on.").full_clean()
+
+    def test_a_quote_cannot_straddle_an_elision(self):
+        with pytest.raises(ValidationError, match="quote verbatim"):
+            self.citation("They beat us […] with pipes.").full_clean()
+
+    def test_an_elided_quote_matches_the_excerpt_elided_alike(self):
+        self.citation("They beat us […] with pipes.", quote="They beat us […] with pipes.").full_clean()
+
+    def test_an_excerpt_of_elisions_only_is_refused(self):
+        citation = Citation(source=SourceArticleFactory(), event=EventFactory(), excerpt="[…]")
+        with pytest.raises(ValidationError, match="only elisions"):
+            citation.full_clean()

@@ -328,6 +328,11 @@ class TestDetailPages:
                         "How to cite", "How to report a correction"):
             assert heading in html
         assert "Disputed" in html
+        # Readers are told what the marks and the kinds of name mean.
+        assert "the words left out are marked “[…]”" in html
+        for naming in ("<strong>pseudonym</strong>", "<strong>first name only</strong>",
+                       "<strong>anonymous</strong>"):
+            assert naming in html
 
     @pytest.mark.parametrize("name", ["actor_detail", "source_detail", "category_detail",
                                       "event_detail"])
