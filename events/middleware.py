@@ -47,9 +47,9 @@ class GZipMiddleware(django_gzip.GZipMiddleware):
     It compresses every response that is not already compressed, once per request, where
     level 6 cost a noticeable share of an uncached page's time for a slightly smaller body
     (docs/performance.md). Cached pages are compressed once, at level 6, by events.caching
-    and pass through untouched. As Django does since 4.2 against BREACH, the gzip header carries a random file name, so a page holding a secret (the
-    admin's CSRF token) does not compress to a predictable length. Streaming responses are
-    left to Django's code.
+    and pass through untouched. As Django does since 4.2 against BREACH, the gzip header
+    carries a random file name, so a page holding a secret (the admin's CSRF token) does not
+    compress to a predictable length. Streaming responses are left to Django's code.
     """
 
     level = 2
