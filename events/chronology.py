@@ -401,6 +401,18 @@ def _was_bundled(instance):
     ).exists()
 
 
+def _corrections(item, label):
+    """An item's "corrections": public reasons, one sentence each."""
+    reasons = item.get("corrections", [])
+    if not isinstance(reasons, list) or not all(
+        isinstance(reason, str) and reason.strip() and "\n" not in reason for reason in reasons
+    ):
+        raise ChronologyDataError(
+            f"{label}: corrections must be a list of reasons, each one line of text."
+        )
+    return [reason.strip() for reason in reasons]
+
+
 def _differs(current, wanted):
     return [
         name for name in BUNDLED_FIELDS[type(current)]
@@ -473,7 +485,7 @@ class _Upgrader(_Loader):
             self.report.for_review.append((label, changed))
             return
         _copy(current, wanted)
-        reasons = item.get("corrections") or [GENERIC_REASON]
+        reasons = _corrections(item, label) or [GENERIC_REASON]
         with reversion.create_revision():
             reversion.set_comment(CORRECTION_COMMENT + "\n".join(reasons))
             _validated(current, label).save()
@@ -498,7 +510,7 @@ class _Upgrader(_Loader):
         if not all(is_as_loaded(row) for row in rows):
             self.report.for_review.append((label, sorted({what for what, _ in plan})))
             return
-        reasons = self._new_reasons(event, item)
+        reasons = self._new_reasons(event, item, label)
         with reversion.create_revision():
             reversion.set_comment(CORRECTION_COMMENT + "\n".join(reasons))
             for _, apply in plan:
@@ -506,7 +518,7 @@ class _Upgrader(_Loader):
             reversion.add_to_revision(Event.objects.get(pk=event.pk))
         self.report.updated.append((label, reasons))
 
-    def _new_reasons(self, event, item):
+    def _new_reasons(self, event, item, label):
         """The item's correction lines not yet in the event's public log; else the generic
         line (a file keeps its earlier corrections: they are not repeated)."""
         shown = set()
@@ -514,7 +526,7 @@ class _Upgrader(_Loader):
             comment = version.revision.comment
             if comment.startswith(CORRECTION_COMMENT):
                 shown.update(comment.removeprefix(CORRECTION_COMMENT).splitlines())
-        new = [reason for reason in item.get("corrections", []) if reason not in shown]
+        new = [reason for reason in _corrections(item, label) if reason not in shown]
         return new or [GENERIC_REASON]
 
     def _plan_event(self, event, wanted, item, label):

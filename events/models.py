@@ -1018,6 +1018,16 @@ class CitationQuerySet(models.QuerySet):
             Q(event__status=Status.PUBLISHED) | Q(statement__in=Statement.objects.public())
         )
 
+    def quoting_kept_texts(self):
+        """Citations that quote a source whose text is kept for checking, by file: what
+        check_excerpts and audit_record compare (summaries are the curators' words)."""
+        return (
+            self.exclude(source__archive_filename="")
+            .filter(is_summary=False)
+            .select_related("source")
+            .order_by("source__archive_filename", "pk")
+        )
+
 
 @reversion.register()
 class Citation(models.Model):

@@ -180,3 +180,15 @@ def test_if_empty_is_unchanged_by_the_upgrade_mode(previous):
     output = StringIO()
     call_command("load_chronology", "--if-empty", stdout=output)
     assert "nothing loaded (--if-empty)" in output.getvalue()
+
+
+def test_a_reason_that_is_not_a_line_of_text_stops_the_upgrade(previous, tmp_path):
+    data = copy.deepcopy(previous)
+    item = event_item(data, "lokshina-calls-purge-unprecedented")
+    item["start"] = "2017-05-02"
+    item["corrections"] = "Date corrected."  # a string, not a list
+
+    with pytest.raises(CommandError, match="corrections must be a list of reasons"):
+        call_command("load_chronology", str(write(tmp_path, "bad.json", data)), "--upgrade",
+                     stdout=StringIO())
+    assert Event.objects.get(slug="lokshina-calls-purge-unprecedented").start.iso() == "2017-04"
