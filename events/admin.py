@@ -15,7 +15,9 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+import reversion
 from reversion.admin import VersionAdmin
+from reversion.models import Revision
 
 from .forms import PartialDateFormField, PartialDateFormMixin
 from .history import changes_since
@@ -120,6 +122,24 @@ class RecordAdmin(SafeAutocompleteMixin, VersionAdmin):
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.get_full_path())
+
+    def _reversion_revisionform_view(self, request, version, *args, **kwargs):
+        # django-reversion reverts with delete=True: rows added since the version (citations,
+        # actors, statements) are deleted, checking only the change permission. Someone who may
+        # not delete them gets a revert that leaves them in place: the revert form lists them,
+        # and removing one stays a separate act for someone allowed to. The form itself is the
+        # change form, so the revert is validated and version-checked like any save.
+        if not _may_delete_anything_in_the_record(request.user):
+            revision = version.revision
+            revision.revert = lambda delete=False: Revision.revert(revision, delete=False)
+        return super()._reversion_revisionform_view(request, version, *args, **kwargs)
+
+
+def _may_delete_anything_in_the_record(user):
+    return user.has_perms(
+        f"{model._meta.app_label}.delete_{model._meta.model_name}"
+        for model in reversion.get_registered_models()
+    )
 
 
 def _short(text, length=80):

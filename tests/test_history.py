@@ -14,9 +14,14 @@ from django.urls import reverse
 from reversion.models import Version
 
 from events.history import public_change_log
-from events.models import Citation, ConcurrentEditError, Event
+from events.models import Citation, ConcurrentEditError, Event, EventActor, Statement
 
-from .factories import CitationFactory, PublishedEventFactory
+from .factories import (
+    CitationFactory,
+    EventActorFactory,
+    PublishedEventFactory,
+    PublishedStatementFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +79,42 @@ class TestHistory:
         assert response.status_code == 302
         event.refresh_from_db()
         assert event.summary == "About 100 men were detained."
+
+    def test_reverting_deletes_nothing_for_a_curator(self, curator_client, event):
+        """Curators cannot delete: reverting to a version from before rows were added keeps
+        them (django-reversion's revert deletes them, checking only the change permission)."""
+        with reversion.create_revision():
+            newer_citation = CitationFactory(event=event, excerpt="A second supporting passage.")
+            role = EventActorFactory(event=event, role="denied")
+            statement = PublishedStatementFactory(event=event)
+            event.save()
+        oldest = Version.objects.get_for_object(event).last()
+        revert_url = reverse("admin:events_event_revision", args=[event.pk, oldest.pk])
+        form = curator_client.get(revert_url)
+        response = curator_client.post(revert_url, form_data(form))
+        assert response.status_code == 302
+        assert Citation.objects.filter(pk=newer_citation.pk).exists()
+        assert EventActor.objects.filter(pk=role.pk).exists()
+        assert Statement.objects.filter(pk=statement.pk).exists()
+        assert statement.citations.count() == 1
+
+    def test_a_stale_revert_is_refused_like_a_stale_save(
+        self, curator_client, second_curator_client, event
+    ):
+        data = change_form(curator_client, event)
+        data["summary"] = "A mistaken correction."
+        curator_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+        oldest = Version.objects.get_for_object(event).last()
+        revert_url = reverse("admin:events_event_revision", args=[event.pk, oldest.pk])
+        form = curator_client.get(revert_url)
+        data = change_form(second_curator_client, event)
+        data["title"] = "Saved while the other curator looked at the old version"
+        second_curator_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+        response = curator_client.post(revert_url, form_data(form))
+        assert response.status_code == 200
+        assert "Someone else saved this event after you opened it" in response.content.decode()
+        event.refresh_from_db()
+        assert event.title == "Saved while the other curator looked at the old version"
 
     def test_a_deleted_event_is_restored_with_its_citations(self, admin_client, curator_client,
                                                            event):
