@@ -29,6 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import slugify
 
 from .links import url_for
 from .partial_dates import PartialDateAttribute, Precision, format_range
@@ -171,7 +172,12 @@ class Actor(Versioned, models.Model):
         help_text="The name readers know, as the sources spell it most often. For a protected "
         "identity: the pseudonym only, exactly as published (e.g. “Anzor”).",
     )
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The actor's address. For a protected identity it is made from the pseudonym "
+        "alone whatever is typed here: any word not in the pseudonym is replaced.",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
     aliases = models.TextField(
         blank=True,
@@ -238,8 +244,17 @@ class Actor(Versioned, models.Model):
     def alias_list(self):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
+    def save(self, *args, **kwargs):
+        if self.protected_identity:
+            self.slug = self._pseudonymous_slug()
+        super().save(*args, **kwargs)
+
+    def _pseudonymous_slug(self):
+        return pseudonymous_slug(self.name, self.slug, Actor.objects.exclude(pk=self.pk))
+
     def clean(self):
         if self.protected_identity:
+            self.slug = self._pseudonymous_slug()
             revealing = [
                 field.verbose_name
                 for field in (
@@ -256,6 +271,21 @@ class Actor(Versioned, models.Model):
                 )
         if self.affiliation_id and self.affiliation_id == self.pk:
             raise ValidationError({"affiliation": "An actor cannot be affiliated to itself."})
+
+
+def pseudonymous_slug(name, slug, other_actors):
+    """The slug of a protected identity: only words of its pseudonym, so that a slug made from
+    a real name before the actor was protected (or typed by mistake) does not stay in every
+    address. The old slug is not redirected: it simply stops resolving."""
+    pseudonym = slugify(name)[:190] or "protected-identity"
+    if slug and set(slug.split("-")) <= set(pseudonym.split("-")):
+        return slug
+    taken = set(other_actors.filter(slug__startswith=pseudonym).values_list("slug", flat=True))
+    candidate, number = pseudonym, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{pseudonym}-{number}"
+    return candidate
 
 
 def _precision_field(verbose_name):

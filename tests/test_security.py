@@ -288,13 +288,13 @@ def entered(curator_client, payload):
         "url": ACTOR_URL,
     })
     admin_add(client, "actor", {
-        "name": text["protected_name"], "slug": "xss-survivor", "kind": "person",
+        "name": text["protected_name"], "slug": "protected_name", "kind": "person",
         "protected_identity": "on",
     })
     admin_add(client, "actor", {"name": text["outlet_name"], "slug": "xss-outlet",
                                 "kind": "media"})
     outlet, actor, survivor = (
-        Actor.objects.get(slug=slug) for slug in ("xss-outlet", "xss-actor", "xss-survivor")
+        Actor.objects.get(slug=slug) for slug in ("xss-outlet", "xss-actor", "protected_name")
     )
     admin_add(client, "sourcearticle", {
         "title": text["source_title"], "slug": "xss-source", "publisher": outlet.pk,
@@ -351,7 +351,7 @@ PAGE_FIELDS = {
     ],
     "/actors/xss-actor/": ["actor_name", "actor_aliases", "actor_description", "quote", "venue",
                            "event_title", "source_title"],
-    "/actors/xss-survivor/": ["protected_name", "event_title"],
+    "/actors/protected_name/": ["protected_name", "event_title"],
     "/actors/xss-outlet/": ["outlet_name"],
     "/sources/xss-source/": ["source_title", "source_author", "source_notes", "outlet_name",
                              "event_title"],
