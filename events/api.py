@@ -18,6 +18,7 @@ from ninja.pagination import PaginationBase, paginate
 
 from . import exports
 from .forms import EventFilterForm, StatementFilterForm
+from .links import absolute_url
 from .models import (
     Actor,
     Category,
@@ -120,7 +121,7 @@ class LinkedLimitOffsetPagination(PaginationBase):
 def _page_link(request, limit, offset):
     query = request.GET.copy()
     query["limit"], query["offset"] = str(limit), str(offset)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    return absolute_url(f"{request.path}?{query.urlencode()}")
 
 
 # Events ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from .caching import cache_public_page, record_generation
 from .forms import EventFilterForm
 from .history import public_change_log
+from .links import absolute_url
 from .models import Actor, Category, Event, SourceArticle, Statement
 
 EVENTS_PER_PAGE = 25
@@ -110,7 +111,11 @@ def event_detail(request, slug):
     return render(
         request,
         "events/event_detail.html",
-        {"event": event, "change_log": public_change_log(event)},
+        {
+            "event": event,
+            "change_log": public_change_log(event),
+            "canonical_url": absolute_url(event.get_absolute_url()),
+        },
     )
 
 

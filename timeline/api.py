@@ -20,6 +20,7 @@ from ninja.throttling import AnonRateThrottle
 
 from events.api import InvalidParameters, record_last_modified
 from events.api import router as events_router
+from events.links import absolute_url
 
 READ_METHODS = ("GET", "HEAD")
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
@@ -144,7 +145,7 @@ class PublicAPI(NinjaAPI):
 
     def index(self, request, **kwargs):
         def link(name):
-            return request.build_absolute_uri(reverse(f"{self.urls_namespace}:{name}"))
+            return absolute_url(reverse(f"{self.urls_namespace}:{name}"))
 
         return JsonResponse(
             {
@@ -159,7 +160,7 @@ class PublicAPI(NinjaAPI):
                 "exports": {
                     "timelinejs": link("export_timelinejs"),
                     "csv": link("export_events_csv"),
-                    "atom": request.build_absolute_uri(reverse("feed")),
+                    "atom": absolute_url(reverse("feed")),
                 },
             }
         )

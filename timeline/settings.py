@@ -54,6 +54,17 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+# The site's canonical origin (scheme, host, port): every absolute URL the site serves (canonical
+# links, JSON-LD, "Cite this", the feed, the API's links, the exports) is built from it, never
+# from the request's Host or X-Forwarded-* headers, which any client can set and which would
+# then reach every reader through the page cache and shared caches.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/") or (
+    "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0] if ALLOWED_HOSTS else 'localhost'}"
+)
+if not SITE_URL.startswith(("http://", "https://")) or SITE_URL.count("/") != 2:
+    raise ImproperlyConfigured(
+        "DJANGO_SITE_URL must be an origin like https://chronology.example.org (no path)."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
