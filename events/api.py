@@ -7,29 +7,28 @@ Only published events and public statements are served; a protected identity onl
 and slug (see events/schemas.py).
 """
 
-from typing import Any, Literal
+from typing import Literal
 
-from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from ninja import Field, Path, Query, Router, Schema
-from ninja.pagination import PaginationBase, paginate
+from ninja.pagination import paginate
 
 from . import exports
 from .forms import EventFilterForm, StatementFilterForm
-from .links import absolute_url
+from .http import InvalidParameters
 from .models import (
     Actor,
     Category,
     Citation,
     Event,
     EventActor,
-    RecordState,
     SourceArticle,
     Statement,
     Status,
 )
+from .pagination import MAX_OFFSET, LinkedLimitOffsetPagination, page_link
 from .schemas import (
     ActorDetailOut,
     ActorKind,
@@ -47,8 +46,6 @@ from .schemas import (
 
 router = Router()
 
-# The largest offset a client may ask for: far beyond the record, small enough for any database.
-MAX_OFFSET = 1_000_000
 # Path ids beyond a 64-bit integer would overflow the database driver.
 MAX_ID = 2**63 - 1
 SLUG_MAX_LENGTH = 200
@@ -60,68 +57,6 @@ ERRORS = {
     429: ErrorOut,
 }
 LIST_ERRORS = {key: value for key, value in ERRORS.items() if key != 404}
-
-
-class InvalidParameters(Exception):
-    """Query parameters a form refused; the API answers 422 with each field's messages."""
-
-    def __init__(self, errors):
-        super().__init__("Invalid parameters.")
-        self.errors = errors
-
-    @classmethod
-    def from_form(cls, form):
-        return cls(
-            {
-                field: [error["message"] for error in field_errors]
-                for field, field_errors in form.errors.get_json_data().items()
-            }
-        )
-
-
-def record_last_modified():
-    """When anything in the record last changed (any save or delete, drafts included)."""
-    return RecordState.objects.current()[1]
-
-
-class LinkedLimitOffsetPagination(PaginationBase):
-    """Limit/offset pages with the total count and absolute links to the pages around."""
-
-    class Input(Schema):
-        limit: int = Field(
-            settings.NINJA_PAGINATION_PER_PAGE,
-            ge=1,
-            le=settings.NINJA_PAGINATION_MAX_LIMIT,
-            description="Items per page, at most "
-            f"{settings.NINJA_PAGINATION_MAX_LIMIT}.",
-        )
-        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
-
-    class Output(Schema):
-        count: int = Field(description="All the items matching the query, on every page.")
-        limit: int
-        offset: int
-        next: str | None = Field(description="The next page, or null on the last.")
-        previous: str | None = Field(description="The previous page, or null on the first.")
-        items: list[Any]
-
-    def paginate_queryset(self, queryset, pagination, request, **params):
-        limit, offset = pagination.limit, pagination.offset
-        count = queryset.count()
-        return {
-            "count": count,
-            "limit": limit,
-            "offset": offset,
-            "next": _page_link(request, limit, offset + limit) if offset + limit < count else None,
-            "previous": _page_link(request, limit, max(offset - limit, 0)) if offset else None,
-            "items": list(queryset[offset : offset + limit]),
-        }
-
-
-def _page_link(request, limit, offset):
-    query = request.GET.copy()
-    query["limit"], query["offset"] = str(limit), str(offset)
-    return absolute_url(f"{request.path}?{query.urlencode()}")
 
 
 # Events ---------------------------------------------------------------------------------------
@@ -209,7 +144,7 @@ def _add_export_links(request, response, params, total):
     """X-Total-Count, and a Link to the next file when the export is one of several."""
     response["X-Total-Count"] = str(total)
     if params.offset + params.limit < total:
-        following = _page_link(request, params.limit, params.offset + params.limit)
+        following = page_link(request, params.limit, params.offset + params.limit)
         response["Link"] = f'<{following}>; rel="next"'
     return response
 

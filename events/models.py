@@ -14,7 +14,6 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import connection, connections, models
 from django.db.models import (
     Count,
@@ -31,66 +30,16 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
+# Migration 0001 names HttpURLField and NormalizedPartialDates as events.models.*: they must
+# stay importable from here.
+from .fields import (
+    HttpURLField,
+    NormalizedPartialDates,
+    Versioned,
+    precision_field,
+)
 from .links import url_for
 from .partial_dates import PartialDateAttribute, Precision, format_range
-
-HTTP_URL_MESSAGE = "Enter a web address starting with http:// or https://."
-http_url_validator = URLValidator(schemes=["http", "https"], message=HTTP_URL_MESSAGE)
-
-
-class HttpURLField(models.URLField):
-    """A URL that can only be http(s): no javascript:, data: or ftp: links in the record."""
-
-    default_validators = [http_url_validator]
-
-    def formfield(self, **kwargs):
-        kwargs.setdefault("assume_scheme", "https")
-        kwargs.setdefault("error_messages", {"invalid": HTTP_URL_MESSAGE})
-        return super().formfield(**kwargs)
-
-
-class ConcurrentEditError(Exception):
-    """Someone else saved this object after the copy being saved was loaded."""
-
-    def __init__(self, instance, expected_version):
-        self.instance = instance
-        self.expected_version = expected_version
-        super().__init__(
-            f"{instance._meta.verbose_name.capitalize()} {instance.pk} was saved by someone else "
-            f"after version {expected_version} was opened."
-        )
-
-
-class Versioned(models.Model):
-    """Optimistic concurrency: every save bumps `version` in the same UPDATE that writes the
-    row, and an editor's save (one that sets `expected_version`, as the admin forms do) only
-    matches a row still at the version the editor opened. Under real concurrency the second of
-    two such UPDATEs waits for the first to commit, then matches nothing, so the second save
-    is refused with ConcurrentEditError instead of silently overwriting the first."""
-
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Counts the saves of this row."
-    )
-
-    expected_version = None
-
-    class Meta:
-        abstract = True
-
-    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
-        # Django's hook for the UPDATE of save(), the place django-concurrency uses too.
-        version_field = self._meta.get_field("version")
-        values = [item for item in values if item[0] is not version_field]
-        values.append((version_field, None, models.F("version") + 1))
-        expected = self.expected_version
-        if expected is not None:
-            base_qs = base_qs.filter(version=expected)
-        updated = super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
-        if expected is not None:
-            if not updated:
-                raise ConcurrentEditError(self, expected)
-            self.version = self.expected_version = expected + 1
-        return updated
 
 
 class Status(models.TextChoices):
@@ -288,27 +237,6 @@ def pseudonymous_slug(name, slug, other_actors):
     return candidate
 
 
-def _precision_field(verbose_name):
-    return models.PositiveSmallIntegerField(
-        f"{verbose_name} precision", choices=Precision.choices, default=Precision.DAY
-    )
-
-
-class NormalizedPartialDates:
-    """Stores each partial date by its period's first day ("April 2017" as 2017-04-01).
-
-    Sorting and filtering compare stored first days, so a month-precision date saved as
-    2017-04-15 would sort wrongly: saving snaps it to the period's first day.
-    """
-
-    partial_dates = ()
-
-    def save(self, *args, **kwargs):
-        for name in self.partial_dates:
-            setattr(self, name, getattr(self, name))
-        super().save(*args, **kwargs)
-
-
 @reversion.register()
 class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
     title = models.CharField(max_length=300)
@@ -331,7 +259,7 @@ class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
         blank=True,
         help_text="The first day of the period the article was published in.",
     )
-    published_precision = _precision_field("publication date")
+    published_precision = precision_field("publication date")
     published_approximate = models.BooleanField("publication date approximate", default=False)
     author = models.CharField(max_length=200, blank=True)
     language = models.CharField(
@@ -585,10 +513,10 @@ class Event(NormalizedPartialDates, Versioned, models.Model):
     start_date = models.DateField(
         "date", help_text="The first day of the period the event happened in."
     )
-    start_precision = _precision_field("date")
+    start_precision = precision_field("date")
     start_approximate = models.BooleanField("date approximate", default=False)
     end_date = models.DateField("end date", null=True, blank=True)
-    end_precision = _precision_field("end date")
+    end_precision = precision_field("end date")
     end_approximate = models.BooleanField("end date approximate", default=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="events")
     location = models.CharField(
@@ -776,7 +704,7 @@ class Statement(NormalizedPartialDates, Versioned, models.Model):
     )
     speaker = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="statements")
     date = models.DateField(help_text="The first day of the period the words were said in.")
-    date_precision = _precision_field("date")
+    date_precision = precision_field("date")
     date_approximate = models.BooleanField("date approximate", default=False)
     venue = models.CharField(
         "where or to whom",
@@ -906,6 +834,10 @@ class RecordStateQuerySet(models.QuerySet):
         """(generation, changed_at) of the record, in one primary-key read."""
         row = self.filter(pk=RecordState.SINGLETON).values_list("generation", "changed_at")
         return row.first() or (0, None)
+
+    def last_changed(self):
+        """When anything in the record last changed (any save or delete, drafts included)."""
+        return self.current()[1]
 
     def generation(self):
         """The record's generation alone: what every cached page hit reads, so in plain SQL.

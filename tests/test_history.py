@@ -13,8 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
+from events.fields import ConcurrentEditError
 from events.history import public_change_log
-from events.models import Citation, ConcurrentEditError, Event, EventActor, Statement
+from events.models import Citation, Event, EventActor, Statement
 
 from .factories import (
     CitationFactory,

@@ -237,7 +237,7 @@ def test_pagination_keeps_filters(client, world):
 
 def test_past_the_count_limit_the_page_says_more_than_and_still_pages_on(client, world,
                                                                        monkeypatch):
-    monkeypatch.setattr("events.views.COUNT_LIMIT", 30)
+    monkeypatch.setattr("events.pagination.COUNT_LIMIT", 30)
     category = world["reporting"]
     for number in range(58):  # 60 in the category with world's two
         PublishedEventFactory(title=f"Filler {number:02d}", category=category,
