@@ -19,11 +19,14 @@ from reversion.models import Revision
 
 from .admin_forms import (
     ActorAdminForm,
+    CategoryAdminForm,
+    CitationAdminForm,
     CitationRequiredFormSet,
     EventAdminForm,
     SourceArticleAdminForm,
     StatementAdminForm,
     StatementInlineForm,
+    VersionedInlineForm,
     short,
 )
 from .fields import ConcurrentEditError
@@ -105,8 +108,9 @@ def _may_delete_anything_in_the_record(user):
 
 class CitationInline(SafeAutocompleteMixin, admin.StackedInline):
     model = Citation
+    form = VersionedInlineForm
     formset = CitationRequiredFormSet
-    fields = ["source", "excerpt", "is_summary", "note"]
+    fields = ["source", "excerpt", "is_summary", "note", "opened_version"]
     autocomplete_fields = ["source"]
     extra = 1
     min_num = 0
@@ -122,7 +126,7 @@ class EventCitationInline(CitationInline):
 
 class StatementCitationInline(CitationInline):
     fk_name = "statement"
-    fields = ["source", "excerpt", "note"]
+    fields = ["source", "excerpt", "note", "opened_version"]
 
 
 class EventActorInline(SafeAutocompleteMixin, admin.TabularInline):
@@ -139,7 +143,8 @@ class StatementInline(SafeAutocompleteMixin, admin.StackedInline):
     autocomplete_fields = ["speaker"]
     extra = 0
     show_change_link = True
-    fields = [("speaker", "said_on", "status"), "venue", "quote", ("cite_source", "cite_excerpt")]
+    fields = [("speaker", "said_on", "status"), "venue", "quote", ("cite_source", "cite_excerpt"),
+              "opened_version"]
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -315,6 +320,8 @@ class ActorAdmin(RecordAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(RecordAdmin):
+    form = CategoryAdminForm
+    fields = ["name", "slug", "description", "opened_version"]
     prepopulated_fields = {"slug": ["name"]}
     list_display = ["name", "slug", "event_count"]
     search_fields = ["name"]
@@ -329,7 +336,8 @@ class CategoryAdmin(RecordAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(RecordAdmin):
-    fields = ["source", "event", "statement", "excerpt", "is_summary", "note"]
+    form = CitationAdminForm
+    fields = ["source", "event", "statement", "excerpt", "is_summary", "note", "opened_version"]
     autocomplete_fields = ["source", "event", "statement"]
     list_display = ["source", "cites", "excerpt_column"]
     search_fields = ["excerpt", "source__title", "event__title", "statement__quote"]

@@ -54,7 +54,7 @@ class Verification(models.TextChoices):
 
 
 @reversion.register()
-class Category(models.Model):
+class Category(Versioned, models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
@@ -769,7 +769,7 @@ def _listed(instance, attribute, prefetches):
 
 
 @reversion.register()
-class Citation(models.Model):
+class Citation(Versioned, models.Model):
     source = models.ForeignKey(SourceArticle, on_delete=models.PROTECT, related_name="citations")
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"

@@ -228,6 +228,53 @@ class TestConcurrentEdits:
         assert event.summary == "First curator's correction."
         assert event.title == "Novaya Gazeta reports detentions"
 
+    @pytest.mark.parametrize(("model", "first_edit", "second_edit"), [
+        ("citation", {"excerpt": "A corrected supporting passage."}, {"note": "Page 2."}),
+        ("category", {"description": "Reporting of the detentions."}, {"name": "Reports"}),
+    ])
+    def test_every_part_of_the_record_refuses_a_stale_save(
+        self, curator_client, second_curator_client, event, model, first_edit, second_edit
+    ):
+        obj = event.citations.get() if model == "citation" else event.category
+        url = reverse(f"admin:events_{model}_change", args=[obj.pk])
+        first = form_data(curator_client.get(url))
+        second = form_data(second_curator_client.get(url))
+        assert curator_client.post(url, {**first, **first_edit}).status_code == 302
+        response = second_curator_client.post(url, {**second, **second_edit})
+        assert response.status_code == 200
+        assert f"Someone else saved this {model} after you opened it" in response.content.decode()
+        obj.refresh_from_db()
+        for field, value in first_edit.items():
+            assert getattr(obj, field) == value
+
+    # An actor's role has no page of its own: it changes only with its event, whose version
+    # already covers it.
+    @pytest.mark.parametrize("inline", ["citations", "statements"])
+    def test_a_stale_inline_row_is_refused(
+        self, curator_client, second_curator_client, event, inline
+    ):
+        PublishedStatementFactory(event=event, venue="to Interfax")
+        row = getattr(event, inline).get()
+        field = {"citations": "note", "statements": "venue"}[inline]
+        opened_before = change_form(curator_client, event)
+
+        # Someone else changes that row on its own page ...
+        url = reverse(f"admin:events_{row._meta.model_name}_change", args=[row.pk])
+        other = form_data(second_curator_client.get(url))
+        assert second_curator_client.post(url, {**other, field: "Theirs"}).status_code == 302
+
+        # ... then the row is edited in the event form opened before: refused, theirs kept.
+        response = curator_client.post(
+            reverse("admin:events_event_change", args=[event.pk]),
+            {**opened_before, f"{inline}-0-{field}": "Mine"},
+        )
+        assert response.status_code == 200
+        assert f"Someone else saved this {row._meta.verbose_name} after you opened it" in (
+            response.content.decode()
+        )
+        row.refresh_from_db()
+        assert getattr(row, field) == "Theirs"
+
     def test_a_stale_copy_is_refused_at_the_model_level(self, event):
         first, second = Event.objects.get(pk=event.pk), Event.objects.get(pk=event.pk)
         for copy in (first, second):
