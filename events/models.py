@@ -561,7 +561,11 @@ class Event(NormalizedPartialDates, Versioned, models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="event_end_not_before_start",
-                violation_error_message="The end date cannot be before the start date.",
+                # The one rule for an end (Event.clean checks it too): its period begins no
+                # earlier than the start's, each taken by its first day as stored.
+                violation_error_message="The end date cannot be before the start date. An end "
+                "given only as a month or a year counts from its first day (“April 2017” is 1 "
+                "April): give the end as precisely as the start, or leave it empty.",
             ),
             models.CheckConstraint(
                 condition=~Q(verification=Verification.DISPUTED) | ~Q(verification_note=""),
@@ -629,8 +633,18 @@ class Event(NormalizedPartialDates, Versioned, models.Model):
 
     def clean(self):
         errors = {}
-        if self.end_date and self.start_date and self.end.last_day < self.start.first_day:
-            errors["end_date"] = "The end date cannot be before the start date."
+        if self.end_date and self.start_date:
+            # The database's own constraint, evaluated here, so that the form refuses exactly
+            # what the database would (the form edits `start`/`end`, not the columns the
+            # constraint names, so ModelForm validation alone would skip it).
+            end_rule = next(
+                constraint for constraint in self._meta.constraints
+                if constraint.name == "event_end_not_before_start"
+            )
+            try:
+                end_rule.validate(type(self), self)
+            except ValidationError as error:
+                errors["end_date"] = error.messages
         if self.verification == Verification.DISPUTED and not self.verification_note.strip():
             errors["verification_note"] = (
                 "A disputed event needs a note saying what is disputed and which source says what."
