@@ -147,10 +147,20 @@ SERIALIZATION_MODULES = {"record-json": "events.backup_format"}
 # the record. Local memory per process by default; DJANGO_CACHE_URL=redis://host:6379/0 shares
 # one cache between processes and servers.
 CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "").strip()
-if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+
+
+def redis_cache(url):
+    """A Redis cache that fails soft (events/cache_backends.py): a cache read or write that
+    cannot reach Redis within a quarter of a second is logged and treated as a miss."""
+    return {
+        "BACKEND": "events.cache_backends.FailSoftRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
     }
+
+
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": redis_cache(CACHE_URL)}
 elif CACHE_URL:
     raise ImproperlyConfigured("DJANGO_CACHE_URL must be a redis:// or rediss:// address.")
 else:

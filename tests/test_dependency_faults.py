@@ -1,0 +1,92 @@
+"""A failing dependency never takes the pages down: the cache (Redis) refusing connections or
+accepting them and never answering."""
+
+import logging
+import socket
+import threading
+import time
+
+import pytest
+
+from events import cache_backends
+from timeline.settings import redis_cache
+
+from .factories import PublishedEventFactory
+
+pytestmark = pytest.mark.django_db
+
+URLS = ["/", "/?q=Novaya", "/events/{slug}/", "/api/v1/events", "/api/v1/events/{slug}"]
+
+
+@pytest.fixture
+def silent_server():
+    """A TCP server that accepts connections and never answers a byte."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    held, stop = [], threading.Event()
+
+    def accept():
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    listener.close()
+
+
+def unused_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # closed again: nothing listens there
+
+
+def redis_cache_at(port):
+    """The production cache configuration pointed at a dead Redis."""
+    return {"default": redis_cache(f"redis://127.0.0.1:{port}/13")}
+
+
+@pytest.mark.parametrize("fault", ["refused", "silent"])
+def test_pages_and_the_api_are_served_without_the_cache(client, settings, caplog, fault,
+                                                        request):
+    port = unused_port() if fault == "refused" else request.getfixturevalue("silent_server")
+    event = PublishedEventFactory(title="Novaya Gazeta reports detentions")
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.CACHES = redis_cache_at(port)
+    caplog.set_level(logging.WARNING)
+    started = time.monotonic()
+    for url in URLS:
+        response = client.get(url.format(slug=event.slug))
+        assert response.status_code == 200, url
+    assert "Novaya Gazeta reports detentions" in response.content.decode()
+    assert time.monotonic() - started < 3  # five pages, the first waits for one timeout
+    assert any("cache" in record.getMessage().lower() for record in caplog.records)
+
+
+@pytest.fixture(autouse=True)
+def redis_not_yet_failed():
+    cache_backends._unavailable_until.clear()
+    yield
+    cache_backends._unavailable_until.clear()
+
+
+def test_a_cache_that_comes_back_is_used_again(client, settings, django_assert_num_queries):
+    event = PublishedEventFactory()
+    settings.PAGE_CACHE_SECONDS = 600
+    live = redis_cache("redis://127.0.0.1:6379/13")
+    settings.CACHES = {"default": {**live, "KEY_PREFIX": f"holes-test-{time.time_ns()}"}}
+    cache_backends._unavailable_until[live["LOCATION"]] = time.monotonic() + 60  # was down
+    assert client.get(event.get_absolute_url()).status_code == 200  # served, not stored
+    cache_backends._unavailable_until.clear()  # Redis answers again
+    client.get(event.get_absolute_url())
+    with django_assert_num_queries(1):  # the record's generation: the page came from Redis
+        assert client.get(event.get_absolute_url()).status_code == 200
