@@ -87,11 +87,15 @@ def public_read_only(view, last_modified=None):
         if response.status_code >= 400:
             # An error says nothing lasting: a 404 may be published tomorrow, a 429 lifts.
             patch_cache_control(response, no_store=True)
-        response["Access-Control-Allow-Origin"] = "*"
-        response["Access-Control-Expose-Headers"] = "ETag, Retry-After, Content-Disposition"
-        return response
+        return allow_any_origin(response)
 
     return wrapped
+
+
+def allow_any_origin(response):
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = "ETag, Retry-After, Content-Disposition"
+    return response
 
 
 class AnonymousThrottle(AnonRateThrottle):

@@ -1,5 +1,5 @@
 """A failing dependency never takes the pages down: the cache (Redis) refusing connections or
-accepting them and never answering."""
+accepting them and never answering; the database not answering, or dropping connections."""
 
 import logging
 import socket
@@ -7,6 +7,9 @@ import threading
 import time
 
 import pytest
+from django.db import OperationalError, connection
+from django.db.backends.utils import CursorWrapper
+from django.test import Client
 
 from events import cache_backends
 from timeline.settings import redis_cache
@@ -90,3 +93,49 @@ def test_a_cache_that_comes_back_is_used_again(client, settings, django_assert_n
     client.get(event.get_absolute_url())
     with django_assert_num_queries(1):  # the record's generation: the page came from Redis
         assert client.get(event.get_absolute_url()).status_code == 200
+
+
+def timed_get(client, url):
+    started = time.monotonic()
+    response = client.get(url)
+    assert time.monotonic() - started < 5, url
+    return response
+
+
+def assert_database_unavailable_answers(client):
+    page = timed_get(client, "/")
+    assert page.status_code == 503
+    assert page["Retry-After"] == "30"
+    assert "cannot reach its database" in page.content.decode()
+    assert "no-store" in page["Cache-Control"]
+    assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
+    api = timed_get(client, "/api/v1/events")
+    assert api.status_code == 503
+    assert api["Retry-After"] == "30"
+    assert api.json()["detail"].startswith("The database is not answering")
+    assert api["Access-Control-Allow-Origin"] == "*"
+    assert "no-store" in api["Cache-Control"]
+
+
+def test_a_database_error_is_a_branded_503_with_retry_after(monkeypatch):
+    def database_down(*args, **kwargs):
+        raise OperationalError("connection to server at 127.0.0.1 failed: timeout expired")
+
+    monkeypatch.setattr(CursorWrapper, "execute", database_down)
+    assert_database_unavailable_answers(Client(raise_request_exception=False))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_that_never_answers_is_a_503_within_5_seconds(silent_server):
+    """DATABASE_URL at a server that accepts connections and never answers (PostgreSQL's
+    connect timeout from timeline/settings.py)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("A network database's timeouts: PostgreSQL only.")
+    real = connection.settings_dict
+    connection.close()
+    connection.settings_dict = {**real, "HOST": "127.0.0.1", "PORT": str(silent_server)}
+    try:
+        assert_database_unavailable_answers(Client(raise_request_exception=False))
+    finally:
+        connection.close()
+        connection.settings_dict = real

@@ -137,6 +137,19 @@ DATABASES = {
         conn_health_checks=env_bool("DJANGO_CONN_HEALTH_CHECKS", False),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that accepts connections and never answers must not hold a worker until
+    # gunicorn kills it: connecting gives up after DJANGO_DB_CONNECT_TIMEOUT seconds (libpq's
+    # minimum is 2) and a statement after DJANGO_DB_STATEMENT_TIMEOUT seconds (0: no limit;
+    # manage.py sets 0 for migrations and loads), and the reader gets a 503 (events/views.py).
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 2)
+    )
+    statement_timeout_ms = env_int("DJANGO_DB_STATEMENT_TIMEOUT", 4) * 1000
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", f"-c statement_timeout={statement_timeout_ms}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

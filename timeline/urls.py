@@ -11,6 +11,8 @@ admin.site.site_header = "Chechnya 2017 chronology: curators"
 admin.site.site_title = "Chronology curators"
 admin.site.index_title = "The record"
 
+handler500 = "events.views.server_error"
+
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", api.urls),
