@@ -17,6 +17,7 @@ from django.utils.http import http_date, quote_etag
 from ninja import NinjaAPI
 from ninja.throttling import AnonRateThrottle
 
+from .database import reconnecting
 from .links import absolute_url
 from .models import RecordState
 
@@ -59,6 +60,8 @@ def public_read_only(view, last_modified=None):
     `last_modified` returns when the data behind the view last changed, or None.
     """
 
+    read = reconnecting(view)
+
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method == "OPTIONS":  # a CORS preflight
@@ -78,7 +81,7 @@ def public_read_only(view, last_modified=None):
             is_head = request.method == "HEAD"
             if is_head:
                 request.method = "GET"
-            response = _with_validators(request, view(request, *args, **kwargs), last_modified)
+            response = _with_validators(request, read(request, *args, **kwargs), last_modified)
             if is_head:
                 request.method = "HEAD"
                 if not response.streaming:

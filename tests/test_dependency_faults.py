@@ -139,3 +139,33 @@ def test_a_database_that_never_answers_is_a_503_within_5_seconds(silent_server):
     finally:
         connection.close()
         connection.settings_dict = real
+
+
+def terminate_the_apps_connection():
+    """What a restart or failover does to the app's open connection."""
+    import psycopg
+
+    pid = connection.connection.info.backend_pid
+    with psycopg.connect(
+        host=connection.settings_dict["HOST"], port=connection.settings_dict["PORT"] or 5432,
+        user=connection.settings_dict["USER"], dbname="postgres", autocommit=True,
+    ) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    time.sleep(0.1)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("page_cache_seconds", [0, 600])
+def test_readers_see_no_error_after_the_database_drops_connections(settings, page_cache_seconds):
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_terminate_backend: PostgreSQL only.")
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds
+    event = PublishedEventFactory()
+    client = Client(raise_request_exception=False)
+    try:
+        for url in ["/", event.get_absolute_url(), "/api/v1/events", "/feed/"]:
+            assert client.get(url).status_code == 200, url  # the connection is kept, reused
+            terminate_the_apps_connection()
+            assert client.get(url).status_code == 200, url
+    finally:
+        connection.close()  # the test's own teardown needs a live connection
