@@ -849,10 +849,6 @@ class RecordStateQuerySet(models.QuerySet):
         row = self.filter(pk=RecordState.SINGLETON).values_list("generation", "changed_at")
         return row.first() or (0, None)
 
-    def last_changed(self):
-        """When anything in the record last changed (any save or delete, drafts included)."""
-        return self.current()[1]
-
     def generation(self):
         """The record's generation alone: what every cached page hit reads, so in plain SQL.
 
