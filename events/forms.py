@@ -1,23 +1,45 @@
 """The reader's filter forms: the one validator of filter parameters on every surface."""
 
-import functools
-
 from django import forms
 
 from .models import Actor, Category, Event, SourceArticle, Verification
-from .partial_dates import PartialDateFormField
+from .partial_dates import MAX_INPUT_LENGTH, PartialDateFormField
 from .widgets import FastCheckboxes, FastSelect
 
-
-# Building these querysets (subqueries and all) costs more than cloning them: once a process.
-@functools.cache
-def _public_actors():
-    return Actor.objects.public()
+SEARCH_MAX_LENGTH = 200
 
 
-@functools.cache
-def _publishers():
-    return Actor.objects.public().filter(kind=Actor.Kind.MEDIA)
+def form_errors(form):
+    """A form's errors as {field: [message, ...]}: what the API and the feed answer with."""
+    return {
+        field: [error["message"] for error in errors]
+        for field, errors in form.errors.get_json_data().items()
+    }
+
+
+def _date_field(label, help_text):
+    return PartialDateFormField(
+        label=label, required=False, help_text=help_text,
+        widget=forms.TextInput(
+            attrs={"maxlength": MAX_INPUT_LENGTH, "size": 12, "placeholder": "YYYY-MM"}
+        ),
+    )
+
+
+class FilterForm(forms.Form):
+    """A list's filters: `filter(queryset)` hands the cleaned values to the QuerySet's
+    `filter_by`, which holds what each filter means. The form is the only validator of these
+    parameters, on the pages, the API, the exports and the feed; events/api.py documents them
+    from its fields (api_parameters)."""
+
+    def filter(self, queryset):
+        return queryset.filter_by(
+            **{name: self.cleaned_data.get(name) for name in self.fields}
+        )
+
+    @property
+    def is_filtered(self):
+        return self.is_bound and any(self.cleaned_data.get(name) for name in self.fields)
 
 
 class DateRangeMixin:
@@ -31,99 +53,98 @@ class DateRangeMixin:
         return cleaned_data
 
 
-class EventFilterForm(DateRangeMixin, forms.Form):
-    """The reader's filters, validated once for the pages, the API and the exports.
+class EventFilterForm(DateRangeMixin, FilterForm):
+    """The reader's filters of the chronology: the page, the API's events, the exports, the
+    feed. Unknown slugs and malformed dates are form errors a reader can read.
 
-    `filter(queryset)` hands the cleaned values to EventQuerySet.filter_by, which holds what
-    each filter means. Unknown slugs and malformed dates are form errors a reader can read.
+    The querysets are built once, here: cloning one per form costs less than building it.
     """
 
     q = forms.CharField(
-        label="Search", required=False, max_length=200,
+        label="Search", required=False, max_length=SEARCH_MAX_LENGTH,
         help_text="Words in titles, summaries, quotes or names.",
     )
     category = forms.ModelMultipleChoiceField(
-        label="Category", queryset=None, to_field_name="slug", required=False,
+        label="Category", queryset=Category.objects.all(), to_field_name="slug",
+        required=False, help_text="Events in any of these categories.",
         widget=FastCheckboxes(cache_name="category"),
     )
     actor = forms.ModelChoiceField(
-        label="Actor", queryset=None, to_field_name="slug", required=False,
+        label="Actor", queryset=Actor.objects.public(), to_field_name="slug", required=False,
+        help_text="Events the actor takes part in or made a statement in.",
         empty_label="Any actor", widget=FastSelect(cache_name="actor"),
     )
-    actor_kind = forms.ChoiceField(label="Kind of actor", required=False)
+    actor_kind = forms.ChoiceField(
+        label="Kind of actor", required=False, choices=[("", "Any kind"), *Actor.Kind.choices],
+        help_text="Events with an actor of this kind among those involved.",
+    )
     source = forms.ModelChoiceField(
-        label="Source article", queryset=None, to_field_name="slug", required=False,
+        label="Source article", queryset=SourceArticle.objects.all(), to_field_name="slug",
+        required=False, help_text="Events citing this article, directly or through a statement.",
         empty_label="Any source", widget=FastSelect(cache_name="source", label_field="title"),
     )
     publisher = forms.ModelChoiceField(
-        label="Publisher", queryset=None, to_field_name="slug", required=False,
+        label="Publisher", queryset=Actor.objects.publishers(), to_field_name="slug",
+        required=False,
+        help_text="Events citing any article of this media outlet.",
         empty_label="Any publisher", widget=FastSelect(cache_name="publisher"),
     )
-    date_from = PartialDateFormField(
-        label="From", required=False, help_text="2017-04-01, 2017-04 or 2017"
+    date_from = _date_field(
+        "From", "Events from the start of this day, month or year: 2017-04-01, 2017-04 or 2017."
     )
-    date_to = PartialDateFormField(
-        label="To", required=False, help_text="2017-04-30, 2017-04 or 2017"
+    date_to = _date_field(
+        "To", "Events up to the end of this day, month or year: 2017-04-30, 2017-04 or 2017."
     )
     verification = forms.MultipleChoiceField(
-        label="Verification", required=False, widget=FastCheckboxes
+        label="Verification", required=False, choices=Verification.choices,
+        help_text="Any of these: reported, corroborated or disputed.", widget=FastCheckboxes,
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.all()
-        self.fields["actor"].queryset = _public_actors()
-        self.fields["actor_kind"].choices = [("", "Any kind"), *Actor.Kind.choices]
-        self.fields["source"].queryset = SourceArticle.objects.all()
-        self.fields["publisher"].queryset = _publishers()
-        self.fields["verification"].choices = Verification.choices
-        for name in ("date_from", "date_to"):
-            self.fields[name].widget.attrs.update(size=12, placeholder="YYYY-MM")
 
     def render_choices_from(self, generation):
         """Lets the long choice lists be served from the cache for this record generation."""
         for name in ("category", "actor", "source", "publisher"):
             self.fields[name].widget.generation = generation
 
-    def filter(self, events):
-        data = self.cleaned_data
-        return events.filter_by(
-            q=data.get("q", ""),
-            categories=data.get("category") or (),
-            actor=data.get("actor"),
-            actor_kind=data.get("actor_kind", ""),
-            source=data.get("source"),
-            publisher=data.get("publisher"),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
-            verification=data.get("verification") or (),
-        )
 
-    @property
-    def is_filtered(self):
-        return self.is_bound and any(self.cleaned_data.get(name) for name in self.fields)
+class StatementFilterForm(DateRangeMixin, FilterForm):
+    """The filters of the API's statements."""
+
+    q = forms.CharField(
+        required=False, max_length=SEARCH_MAX_LENGTH, help_text="Words in the quote."
+    )
+    speaker = forms.ModelChoiceField(
+        queryset=Actor.objects.public(), to_field_name="slug", required=False,
+        help_text="Statements this actor made.",
+    )
+    event = forms.ModelChoiceField(
+        queryset=Event.objects.public(), to_field_name="slug", required=False,
+        help_text="Statements belonging to this event.",
+    )
+    date_from = _date_field(
+        "From", "Said from the start of this day, month or year: 2017-04-01, 2017-04 or 2017."
+    )
+    date_to = _date_field(
+        "To", "Said up to the end of this day, month or year: 2017-04-30, 2017-04 or 2017."
+    )
 
 
-class StatementFilterForm(DateRangeMixin, forms.Form):
-    """The API's statement filters, validated as the event filters are."""
+class ActorFilterForm(FilterForm):
+    """The filters of the API's actors."""
 
-    q = forms.CharField(required=False, max_length=200)
-    speaker = forms.ModelChoiceField(queryset=None, to_field_name="slug", required=False)
-    event = forms.ModelChoiceField(queryset=None, to_field_name="slug", required=False)
-    date_from = PartialDateFormField(required=False)
-    date_to = PartialDateFormField(required=False)
+    kind = forms.ChoiceField(
+        required=False, choices=[("", "Any kind"), *Actor.Kind.choices],
+        help_text="Actors of this kind.",
+    )
+    q = forms.CharField(
+        required=False, max_length=SEARCH_MAX_LENGTH,
+        help_text="Words in names or other spellings.",
+    )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["speaker"].queryset = Actor.objects.public()
-        self.fields["event"].queryset = Event.objects.public()
 
-    def filter(self, statements):
-        data = self.cleaned_data
-        return statements.filter_by(
-            q=data.get("q", ""),
-            speaker=data.get("speaker"),
-            event=data.get("event"),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
-        )
+class SourceFilterForm(FilterForm):
+    """The filters of the API's sources."""
+
+    publisher = forms.ModelChoiceField(
+        queryset=Actor.objects.publishers(), to_field_name="slug", required=False,
+        help_text="Articles this media outlet published.",
+    )

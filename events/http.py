@@ -177,15 +177,6 @@ class InvalidParameters(Exception):
         super().__init__("Invalid parameters.")
         self.errors = errors
 
-    @classmethod
-    def from_form(cls, form):
-        return cls(
-            {
-                field: [error["message"] for error in field_errors]
-                for field, field_errors in form.errors.get_json_data().items()
-            }
-        )
-
 
 # Error handlers, installed on the NinjaAPI instance by timeline/api.py.
 

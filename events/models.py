@@ -53,11 +53,21 @@ class Verification(models.TextChoices):
     DISPUTED = "disputed", "Disputed"
 
 
+class CategoryQuerySet(models.QuerySet):
+    def with_event_count(self):
+        """Each category's number of published events, as `event_count`."""
+        return self.annotate(
+            event_count=Count("events", filter=Q(events__status=Status.PUBLISHED))
+        )
+
+
 @reversion.register()
 class Category(Versioned, models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -97,6 +107,15 @@ class ActorQuerySet(models.QuerySet):
             _named_in_public_record(OuterRef("pk"))
         )
         return self.filter(_named_in_public_record(OuterRef("pk")) | Exists(members_in_record))
+
+    def publishers(self):
+        """The media outlets of the public record: what a publisher filter can name."""
+        return self.public().filter(kind=Actor.Kind.MEDIA)
+
+    def filter_by(self, *, kind="", q=""):
+        """The API's actor filters: a kind, and words of the name or other spellings."""
+        actors = self.filter(kind=kind) if kind else self
+        return actors.search(q) if q else actors
 
 
 def _named_in_public_record(actor):
@@ -237,6 +256,22 @@ def pseudonymous_slug(name, slug, other_actors):
     return candidate
 
 
+class SourceArticleQuerySet(models.QuerySet):
+    def with_public_citation_count(self):
+        """Each source's number of citations in the public record, as `citation_count`."""
+        public_citations = Citation.objects.public().filter(source=OuterRef("pk"))
+        return self.annotate(
+            citation_count=Coalesce(
+                public_citations.order_by().values("source").annotate(n=Count("pk")).values("n"),
+                0,
+            )
+        )
+
+    def filter_by(self, *, publisher=None):
+        """The API's source filters."""
+        return self.filter(publisher=publisher) if publisher is not None else self
+
+
 @reversion.register()
 class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
     title = models.CharField(max_length=300)
@@ -279,6 +314,8 @@ class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
 
     published = PartialDateAttribute("published")
     partial_dates = ("published",)
+
+    objects = SourceArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["published_date", "published_precision", "title"]
@@ -365,7 +402,7 @@ class EventQuerySet(models.QuerySet):
         self,
         *,
         q="",
-        categories=(),
+        category=(),
         actor=None,
         actor_kind="",
         source=None,
@@ -382,8 +419,8 @@ class EventQuerySet(models.QuerySet):
         a whole period: from "2017-04" means from 1 April, to "2017-04" up to 30 April.
         """
         events = self
-        if categories:
-            events = events.filter(category__in=categories)
+        if category:
+            events = events.filter(category__in=category)
         if actor is not None:
             events = events.filter(
                 Exists(EventActor.objects.filter(event=OuterRef("pk"), actor=actor))
@@ -696,6 +733,10 @@ class StatementQuerySet(models.QuerySet):
     def uncited(self):
         return self.filter(citations__isnull=True)
 
+    def for_listing(self):
+        """Everything a list of statements shows, in the order they were said."""
+        return self.select_related("speaker", "event").with_citations().chronological()
+
     def filter_by(self, *, q="", speaker=None, event=None, date_from=None, date_to=None):
         """Statement filters; dates mean what they mean for events (each end a whole period)."""
         statements = self
@@ -782,6 +823,14 @@ def _listed(instance, attribute, prefetches):
     return getattr(instance, attribute)
 
 
+class CitationQuerySet(models.QuerySet):
+    def public(self):
+        """Citations of a published event or of a public statement."""
+        return self.filter(
+            Q(event__status=Status.PUBLISHED) | Q(statement__in=Statement.objects.public())
+        )
+
+
 @reversion.register()
 class Citation(Versioned, models.Model):
     source = models.ForeignKey(SourceArticle, on_delete=models.PROTECT, related_name="citations")
@@ -805,6 +854,8 @@ class Citation(Versioned, models.Model):
     note = models.CharField(
         max_length=300, blank=True, help_text="Optional: what this citation supports, if not all."
     )
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

@@ -225,6 +225,8 @@ PARTIAL_DATE_HELP = (
 class PartialDateFormField(forms.Field):
     """One text box for a partial date; cleans to a PartialDate (or None when optional)."""
 
+    max_length = MAX_INPUT_LENGTH  # what PartialDate.parse accepts
+
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", PARTIAL_DATE_HELP)
         kwargs.setdefault(

@@ -78,13 +78,7 @@ def actor_detail(request, slug):
         page_obj = paginate(request, events)
     except BadPage as error:
         return render(request, "events/error.html", {"message": str(error)}, status=error.status)
-    statements = (
-        Statement.objects.public()
-        .filter(speaker=actor)
-        .select_related("event")
-        .with_citations()
-        .chronological()
-    )
+    statements = Statement.objects.public().for_listing().filter_by(speaker=actor)
     members = (
         actor.members.public().filter(protected_identity=False)
         if not actor.protected_identity
@@ -113,7 +107,7 @@ def source_detail(request, slug):
 @cache_public_page
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
-    events = Event.objects.public().filter(category=category).for_listing().chronological()
+    events = Event.objects.public().filter_by(category=[category]).for_listing().chronological()
     try:
         page_obj = paginate(request, events)
     except BadPage as error:
