@@ -210,3 +210,22 @@ def test_api_root_lists_the_resources(client, record):
 
     assert index["resources"]["events"] == "http://testserver/api/v1/events"
     assert index["exports"]["atom"] == "http://testserver/feed/"
+
+
+def test_an_api_server_error_is_json_with_cors_and_no_store(record, monkeypatch):
+    """The error shape docs/api.md promises, even for a bug (here: one in the list query)."""
+    from django.test import Client
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("events.models.EventQuerySet.for_listing", broken)
+    response = Client(raise_request_exception=False).get("/api/v1/events")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "detail": "Something went wrong on our side. The error has been logged.", "errors": {}
+    }
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "no-store" in response["Cache-Control"]
+    assert "a bug" not in response.content.decode()
