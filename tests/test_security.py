@@ -205,6 +205,7 @@ def test_production_settings_turn_every_transport_protection_on():
         "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
         "SESSION_COOKIE_HTTPONLY", "SECURE_CONTENT_TYPE_NOSNIFF", "SECURE_REFERRER_POLICY",
         "X_FRAME_OPTIONS", "ADMIN_URL", "AXES_FAILURE_LIMIT", "AXES_LOCKOUT_PARAMETERS",
+        "SESSION_COOKIE_AGE",
     ]
     code = (
         "import json, timeline.settings as s; "
@@ -229,6 +230,7 @@ def test_production_settings_turn_every_transport_protection_on():
         "ADMIN_URL": "curators-7f3a/",
         "AXES_FAILURE_LIMIT": 5,
         "AXES_LOCKOUT_PARAMETERS": [["username", "ip_address"]],
+        "SESSION_COOKIE_AGE": 10 * 3600,  # a working day
     }
 
 
