@@ -34,6 +34,19 @@ def change_form(client, event):
     return form_data(response)
 
 
+def edit(client, event, **changes):
+    """Saves event through its admin change form with some fields changed."""
+    data = {**change_form(client, event), **changes}
+    return client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+
+
+def oldest_version_form(client, event):
+    """The address of the revert form of event's oldest version, and that form."""
+    oldest = Version.objects.get_for_object(event).last()
+    revert_url = reverse("admin:events_event_revision", args=[event.pk, oldest.pk])
+    return revert_url, client.get(revert_url)
+
+
 @pytest.fixture
 def second_curator_client(django_user_model):
     other = django_user_model.objects.create_user(
@@ -69,12 +82,8 @@ class TestHistory:
         assert "curator" in history.content.decode()
 
     def test_a_curator_can_revert_to_an_earlier_version(self, curator_client, event):
-        data = change_form(curator_client, event)
-        data["summary"] = "A mistaken correction."
-        curator_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
-        original = Version.objects.get_for_object(event).last()
-        revert_url = reverse("admin:events_event_revision", args=[event.pk, original.pk])
-        form = curator_client.get(revert_url)
+        edit(curator_client, event, summary="A mistaken correction.")
+        revert_url, form = oldest_version_form(curator_client, event)
         assert form.status_code == 200
         response = curator_client.post(revert_url, form_data(form))
         assert response.status_code == 302
@@ -89,9 +98,7 @@ class TestHistory:
             role = EventActorFactory(event=event, role="denied")
             statement = PublishedStatementFactory(event=event)
             event.save()
-        oldest = Version.objects.get_for_object(event).last()
-        revert_url = reverse("admin:events_event_revision", args=[event.pk, oldest.pk])
-        form = curator_client.get(revert_url)
+        revert_url, form = oldest_version_form(curator_client, event)
         response = curator_client.post(revert_url, form_data(form))
         assert response.status_code == 302
         assert Citation.objects.filter(pk=newer_citation.pk).exists()
@@ -102,15 +109,10 @@ class TestHistory:
     def test_a_stale_revert_is_refused_like_a_stale_save(
         self, curator_client, second_curator_client, event
     ):
-        data = change_form(curator_client, event)
-        data["summary"] = "A mistaken correction."
-        curator_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
-        oldest = Version.objects.get_for_object(event).last()
-        revert_url = reverse("admin:events_event_revision", args=[event.pk, oldest.pk])
-        form = curator_client.get(revert_url)
-        data = change_form(second_curator_client, event)
-        data["title"] = "Saved while the other curator looked at the old version"
-        second_curator_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+        edit(curator_client, event, summary="A mistaken correction.")
+        revert_url, form = oldest_version_form(curator_client, event)
+        edit(second_curator_client, event,
+             title="Saved while the other curator looked at the old version")
         response = curator_client.post(revert_url, form_data(form))
         assert response.status_code == 200
         assert "Someone else saved this event after you opened it" in response.content.decode()
