@@ -6,6 +6,7 @@ contain. Curators (the "Curators" group, see migration 0002) can add, change and
 cannot delete anything or manage users.
 """
 
+import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
@@ -13,7 +14,6 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-import reversion
 from reversion.admin import VersionAdmin
 from reversion.models import Revision
 

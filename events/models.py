@@ -205,17 +205,17 @@ class Actor(Versioned, models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if self.protected_identity:
+            self.slug = self._pseudonymous_slug()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return url_for("events:actor_detail", self.slug)
 
     @property
     def alias_list(self):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
-
-    def save(self, *args, **kwargs):
-        if self.protected_identity:
-            self.slug = self._pseudonymous_slug()
-        super().save(*args, **kwargs)
 
     def _pseudonymous_slug(self):
         return pseudonymous_slug(self.name, self.slug, Actor.objects.exclude(pk=self.pk))

@@ -17,8 +17,8 @@ from .caching import cache_public_page, record_generation
 from .forms import EventFilterForm
 from .history import public_change_log
 from .links import absolute_url
-from .models import Actor, Category, Event, SourceArticle, Statement
 from .middleware import POLICY
+from .models import Actor, Category, Event, SourceArticle, Statement
 from .pagination import BadPage, paginate
 
 # Seconds a reader is asked to wait when the database does not answer.

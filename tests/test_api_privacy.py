@@ -151,3 +151,4 @@ def test_protecting_an_actor_leaves_nothing_of_the_real_name(record, curator_cli
         text = reader.get(url).content.decode().lower()
         assert "rustam" not in text and "probaev" not in text, url
     assert "Rustik" in reader.get("/events/novaya-gazeta-reports/").content.decode()
+    assert reader.get("/api/v1/events?q=Probaev").json()["count"] == 0  # nor its search

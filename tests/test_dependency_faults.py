@@ -42,8 +42,8 @@ def silent_server():
     yield listener.getsockname()[1]
     stop.set()
     thread.join()
-    for connection in held:
-        connection.close()
+    for accepted in held:
+        accepted.close()
     listener.close()
 
 

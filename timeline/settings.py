@@ -59,11 +59,17 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 # from the request's Host or X-Forwarded-* headers, which any client can set and which would
 # then reach every reader through the page cache and shared caches.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/") or (
-    "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0] if ALLOWED_HOSTS else 'localhost'}"
+    "http://127.0.0.1:8000" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}"
 )
-if not SITE_URL.startswith(("http://", "https://")) or SITE_URL.count("/") != 2:
+if (
+    not SITE_URL.startswith(("http://", "https://"))
+    or SITE_URL.count("/") != 2
+    or "*" in SITE_URL
+    or "//." in SITE_URL
+):
     raise ImproperlyConfigured(
-        "DJANGO_SITE_URL must be an origin like https://chronology.example.org (no path)."
+        "DJANGO_SITE_URL must be an origin like https://chronology.example.org (no path); set "
+        "it when the first of DJANGO_ALLOWED_HOSTS is a wildcard."
     )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
