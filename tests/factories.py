@@ -14,6 +14,11 @@ from events.models import (
 )
 from events.partial_dates import Precision
 
+# The drafts of the shared dataset (tests/conftest.py `record`): no public surface may show them.
+DRAFT_TITLE = "Unconfirmed claim still under review"
+DRAFT_QUOTE = "Words nobody has verified yet"
+DRAFT_ONLY_ACTOR = "Person named only in a draft"
+
 
 class CategoryFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -5,15 +5,10 @@ import pytest
 from django.utils.http import http_date
 
 from events.models import Event, RecordState
-from tests import test_api_events
 
 from .factories import EventFactory
 
 pytestmark = pytest.mark.django_db
-
-# The API tests share test_api_events' record and its throttle reset.
-record = test_api_events.record
-fresh_throttle = test_api_events.fresh_throttle
 
 DATA_URLS = [
     "/api/v1/events",

@@ -20,7 +20,7 @@ from .factories import (
     PublishedEventFactory,
     PublishedStatementFactory,
 )
-from .test_history import change_form
+from .helpers import change_form
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,9 @@ def empty_the_database():
 
 
 @pytest.fixture
-def record(curator_client):
-    """A record with a history: the bundled loader's kind of data plus an admin correction."""
+def extra_event(curator_client):
+    """The bundled chronology plus a few items, with a history that holds an admin correction.
+    Returns one of the items added."""
     organisation = ActorFactory(name="Russian LGBT Network", kind=Actor.Kind.ORGANISATION)
     member = ActorFactory(name="Svetlana Zakharova", affiliation=organisation)
     event = PublishedEventFactory(title="Exposé “Honour killing”", summary="Über 100 men.")
@@ -53,10 +54,10 @@ def record(curator_client):
     return event
 
 
-def test_backup_then_restore_round_trips_byte_for_byte(record, tmp_path):
+def test_backup_then_restore_round_trips_byte_for_byte(extra_event, tmp_path):
     # A time whose microseconds fall below a millisecond: Django's own JSON cut it to
     # "…12.000", restored it as …12 and wrote "…12" the second time (it failed now and then).
-    Event.objects.filter(pk=record.pk).update(
+    Event.objects.filter(pk=extra_event.pk).update(
         updated_at=datetime.datetime(2017, 4, 1, 9, 36, 12, 123, tzinfo=datetime.UTC)
     )
     first, second = tmp_path / "first.json", tmp_path / "second.json"
@@ -76,7 +77,7 @@ def test_backup_then_restore_round_trips_byte_for_byte(record, tmp_path):
     PublishedEventFactory(title="Added after the restore")
 
 
-def test_restore_refuses_a_database_that_is_not_empty(record, tmp_path):
+def test_restore_refuses_a_database_that_is_not_empty(extra_event, tmp_path):
     backup = tmp_path / "backup.json"
     call_command("backup_record", str(backup))
     before = Event.objects.count()
@@ -85,7 +86,7 @@ def test_restore_refuses_a_database_that_is_not_empty(record, tmp_path):
     assert Event.objects.count() == before
 
 
-def test_backup_keeps_non_ascii_and_protected_identities_as_they_are(record, tmp_path):
+def test_backup_keeps_non_ascii_and_protected_identities_as_they_are(extra_event, tmp_path):
     backup = tmp_path / "backup.json"
     call_command("backup_record", str(backup))
     text = backup.read_text(encoding="utf-8")

@@ -1,15 +1,13 @@
-"""The curated chronology: the data file, its loader and the excerpt check.
+"""The chronology's loader and the excerpt check (the bundled data itself: test_bundled_data.py).
 
 The expected numbers come from the data file itself, so adding an event to the file does not
-break these tests; the specific facts checked below are ones the record must never lose.
+break these tests.
 """
 
 import datetime
 import json
-import re
 import shutil
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -24,21 +22,9 @@ from events.models import (
     EventActor,
     SourceArticle,
     Statement,
-    Verification,
-)
-from events.partial_dates import Precision
-
-SEEDS_FOLDER = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-
-needs_seeds = pytest.mark.skipif(
-    not SEEDS_FOLDER.is_dir(),
-    reason=f"The archived seed articles are not in {SEEDS_FOLDER} (they live outside the repo).",
 )
 
-
-@pytest.fixture(scope="module")
-def data():
-    return json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+from .helpers import SEEDS_FOLDER, needs_seeds
 
 
 @pytest.fixture
@@ -46,13 +32,13 @@ def loaded(db):
     call_command("load_chronology", stdout=StringIO())
 
 
-def expected_counts(data):
-    events = data["events"]
+def expected_counts(chronology_data):
+    events = chronology_data["events"]
     statements = [statement for event in events for statement in event["statements"]]
     return {
-        Category: len(data["categories"]),
-        Actor: len(data["actors"]),
-        SourceArticle: len(data["sources"]),
+        Category: len(chronology_data["categories"]),
+        Actor: len(chronology_data["actors"]),
+        SourceArticle: len(chronology_data["sources"]),
         Event: len(events),
         EventActor: sum(len(event["actors"]) for event in events),
         Statement: len(statements),
@@ -68,62 +54,11 @@ def database_counts():
     }
 
 
-def collapse(text):
-    return " ".join(text.split())
+def test_loading_into_an_empty_database_gives_the_dataset(loaded, chronology_data):
+    assert database_counts() == expected_counts(chronology_data)
 
 
-# Loading
-
-
-def test_loading_into_an_empty_database_gives_the_dataset(loaded, data):
-    assert database_counts() == expected_counts(data)
-
-
-def test_the_novaya_gazeta_expose_is_dated_1_april_2017_to_the_day(loaded):
-    expose = Event.objects.get(slug="novaya-gazeta-expose")
-    assert expose.start_date == datetime.date(2017, 4, 1)
-    assert expose.start_precision == Precision.DAY
-    assert not expose.start_approximate
-    assert expose.citations.filter(source__archive_filename__startswith="000_").exists()
-
-
-def test_toners_statements_are_dated_7_april_2017(loaded):
-    toner = Statement.objects.filter(speaker__slug="mark-toner")
-    assert toner.count() == 3
-    for statement in toner:
-        assert statement.date == datetime.date(2017, 4, 7)
-        assert statement.date_precision == Precision.DAY
-        assert statement.venue
-
-
-def test_both_wordings_of_the_karimov_quote_are_kept_and_the_event_is_disputed(loaded):
-    denial = Event.objects.get(slug="karimov-denies-to-interfax")
-    assert denial.verification == Verification.DISPUTED
-    quotes = {statement.quote: statement for statement in denial.statements.all()}
-    wording_001 = next(quote for quote in quotes if quote.startswith("You cannot arrest"))
-    wording_003 = next(quote for quote in quotes if quote.startswith("You cannot detain"))
-    assert quotes[wording_001].citations.get().source.archive_filename.startswith("001_")
-    assert quotes[wording_003].citations.get().source.archive_filename.startswith("003_")
-
-
-def test_kadyrov_is_findable_by_both_spellings(loaded):
-    kadyrov = Actor.objects.get(slug="ramzan-kadyrov")
-    assert kadyrov.name == "Ramzan Kadyrov"
-    assert "Ramazan Kadyrov" in kadyrov.alias_list
-
-
-def test_affiliations_are_resolved(loaded):
-    affiliations = dict(Actor.objects.values_list("slug", "affiliation__slug"))
-    assert affiliations["mark-toner"] == "us-state-department"
-    assert affiliations["elena-milashina"] == "novaya-gazeta"
-    assert affiliations["dmitry-peskov"] == "kremlin"
-    assert affiliations["tanya-lokshina"] == "human-rights-watch"
-    assert affiliations["ekaterina-sokirianskaia"] == "international-crisis-group"
-    for member in ("svetlana-zakharova", "tatyana-vinnichenko", "natalia-poplevskaia"):
-        assert affiliations[member] == "russian-lgbt-network"
-
-
-def test_loading_again_changes_nothing_and_keeps_curators_edits(loaded, data):
+def test_loading_again_changes_nothing_and_keeps_curators_edits(loaded, chronology_data):
     expose = Event.objects.get(slug="novaya-gazeta-expose")
     expose.summary = "A curator's corrected summary."
     expose.save()
@@ -134,20 +69,20 @@ def test_loading_again_changes_nothing_and_keeps_curators_edits(loaded, data):
 
     counts = load_chronology(DEFAULT_PATH)
 
-    assert database_counts() == before == expected_counts(data)
+    assert database_counts() == before == expected_counts(chronology_data)
     assert all(count["created"] == 0 for count in counts.values())
     assert Event.objects.get(slug="novaya-gazeta-expose").summary == "A curator's corrected summary."
     assert Actor.objects.get(slug="ramzan-kadyrov").description == "A curator's description."
 
 
-def test_a_deleted_citation_in_the_file_is_created_again_without_duplicates(loaded, data):
+def test_a_deleted_citation_in_the_file_is_created_again_without_duplicates(loaded, chronology_data):
     citation = Citation.objects.filter(event__slug="novaya-gazeta-expose").first()
     citation.delete()
 
     counts = load_chronology(DEFAULT_PATH)
 
     assert counts["citations"]["created"] == 1
-    assert database_counts() == expected_counts(data)
+    assert database_counts() == expected_counts(chronology_data)
 
 
 def test_the_command_reports_what_it_created_and_what_existed(loaded):
@@ -157,7 +92,7 @@ def test_the_command_reports_what_it_created_and_what_existed(loaded):
     assert "already existed" in output.getvalue()
 
 
-def test_if_empty_skips_loading_when_events_exist(loaded, data):
+def test_if_empty_skips_loading_when_events_exist(loaded, chronology_data):
     Event.objects.filter(slug="novaya-gazeta-expose").delete()
     output = StringIO()
     call_command("load_chronology", "--if-empty", stdout=output)
@@ -165,13 +100,13 @@ def test_if_empty_skips_loading_when_events_exist(loaded, data):
     assert not Event.objects.filter(slug="novaya-gazeta-expose").exists()
 
 
-def test_if_empty_loads_into_an_empty_database(db, data):
+def test_if_empty_loads_into_an_empty_database(db, chronology_data):
     call_command("load_chronology", "--if-empty", stdout=StringIO())
-    assert database_counts() == expected_counts(data)
+    assert database_counts() == expected_counts(chronology_data)
 
 
-def test_a_bad_data_file_fails_naming_the_item_and_loads_nothing(db, data, tmp_path):
-    broken = json.loads(json.dumps(data))
+def test_a_bad_data_file_fails_naming_the_item_and_loads_nothing(db, chronology_data, tmp_path):
+    broken = json.loads(json.dumps(chronology_data))
     broken["events"][-1]["start"] = "2017-02-30"
     path = tmp_path / "broken.json"
     path.write_text(json.dumps(broken), encoding="utf-8")
@@ -184,8 +119,8 @@ def test_a_bad_data_file_fails_naming_the_item_and_loads_nothing(db, data, tmp_p
     assert Event.objects.count() == 0 and Actor.objects.count() == 0
 
 
-def test_a_statement_whose_quote_is_not_in_its_excerpt_is_refused(db, data, tmp_path):
-    broken = json.loads(json.dumps(data))
+def test_a_statement_whose_quote_is_not_in_its_excerpt_is_refused(db, chronology_data, tmp_path):
+    broken = json.loads(json.dumps(chronology_data))
     statement = next(event for event in broken["events"] if event["statements"])["statements"][0]
     statement["quote"] += " (words nobody said)"
     path = tmp_path / "broken.json"
@@ -199,154 +134,8 @@ def test_a_statement_whose_quote_is_not_in_its_excerpt_is_refused(db, data, tmp_
 # Integrity of the record
 
 
-def test_every_published_event_and_statement_is_cited(loaded):
-    assert not Event.objects.public().uncited().exists()
-    assert not Statement.objects.public().uncited().exists()
-    assert Event.objects.public().count() == Event.objects.count()
-
-
-def test_every_quote_appears_verbatim_in_one_of_its_excerpts(loaded):
-    for statement in Statement.objects.prefetch_related("citations"):
-        excerpts = [collapse(citation.excerpt) for citation in statement.citations.all()]
-        assert any(collapse(statement.quote) in excerpt for excerpt in excerpts), statement.quote
-
-
-def test_every_event_is_dated_in_2017_or_late_2016(loaded):
-    earliest, latest = datetime.date(2016, 9, 1), datetime.date(2017, 12, 31)
-    for event in Event.objects.all():
-        assert earliest <= event.start.first_day <= latest, event.slug
-        if event.end:
-            assert event.start.first_day <= event.end.last_day <= latest, event.slug
-
-
-def test_protected_identities_hold_a_pseudonym_and_nothing_else(loaded):
-    protected = Actor.objects.protected()
-    assert {"anzor", "ahmed"} <= set(protected.values_list("slug", flat=True))
-    for actor in protected:
-        assert (actor.aliases, actor.description, actor.url, actor.affiliation_id) == ("", "", "", None)
-        # One pseudonym ("Anzor"), or a neutral label that says how they spoke and nothing more.
-        assert re.fullmatch(r"\w+", actor.name) or re.fullmatch(
-            r"Anonymous survivor \([^)]*\)", actor.name
-        ), actor.name
-
-
-def test_no_protected_identity_is_described_by_age_or_hometown_in_summaries(loaded):
-    for event in Event.objects.filter(participations__actor__protected_identity=True).distinct():
-        assert not re.search(r"\bin his \d0s\b|\bArgun\b", event.summary), event.slug
-
-
-def test_disputed_events_say_what_is_disputed(loaded):
-    disputed = Event.objects.filter(verification=Verification.DISPUTED)
-    assert disputed.exists()
-    for event in disputed:
-        assert len(event.verification_note.strip()) > 40, event.slug
-
-
-INTERNAL_SOURCE_NAME = re.compile(r"\b00[0-4]\b|\bseed", re.IGNORECASE)
-
-READER_FACING_FIELDS = {
-    Event: ("title", "summary", "verification_note", "location"),
-    SourceArticle: ("title", "notes"),
-    Citation: ("note",),
-    Category: ("name", "description"),
-    Actor: ("name", "description"),
-    Statement: ("venue",),
-    EventActor: ("role",),
-}
-
-
-def test_reader_facing_text_never_names_sources_by_internal_seed_file_numbers(loaded):
-    # Readers see these fields on the site; "001 says…" or "the seeds" means nothing to them.
-    # Sources are named as the site shows them (publisher and/or title). The archive file
-    # names (000_….txt) are internal and are not checked here.
-    offending = [
-        f"{model.__name__} {obj.pk} {field}: {getattr(obj, field)!r}"
-        for model, fields in READER_FACING_FIELDS.items()
-        for obj in model.objects.all()
-        for field in fields
-        if INTERNAL_SOURCE_NAME.search(getattr(obj, field))
-    ]
-    assert not offending, "\n".join(offending)
-
-
-# An outside source named in an event's verification note must be cited on that event: the note
-# may only lean on what the event's own citations show. Names are matched as the notes write them
-# (case-sensitive, whole words); each maps to the slugs of the sources that name may refer to.
-OUTSIDE_SOURCE_NAMES = {
-    r"TASS": {"tass-2017-04-14-kremlin-investigation", "tass-2017-04-17-prosecutors"},
-    r"Interfax": {
-        "interfax-2017-04-03-peskov",
-        "interfax-2017-04-03-karimov",
-        "interfax-2017-04-19-kadyrov-putin",
-    },
-    r"Hansard": {"hansard-2017-04-20-chechnya"},
-    r"UN Human Rights Office": {"ohchr-2017-04-13-un-experts"},
-    r"On Top Magazine": {"ontopmag-2017-04-21-clinton"},
-    r"The Advocate": {"advocate-2017-04-24-lavrov"},
-    r"RFE/RL": {"rferl-2017-07-15-kadyrov-hbo"},
-    r"Out": {"out-2017-04-19-cnn-interviews", "out-2017-04-21-milashina"},
-    r"The Independent": {"independent-2017-05-02-ap-chechen-gays"},
-    r"Eurasia Times": {"eurasiatimes-2017-04-26-kadyrov-ramadan"},
-    r"ITV": {"itv-2017-04-18-london-protest"},
-    r"PinkNews": {"pinknews-2017-04-13-london-protest"},
-    r"Newsweek": {"newsweek-2017-04-25-six-prisons"},
-    r"Human Rights Watch|HRW": {"hrw-2017-05-26-they-have-long-arms"},
-}
-
-
-def test_outside_sources_named_in_a_verification_note_are_cited_on_that_event(data):
-    sources = {source["slug"] for source in data["sources"]}
-    for slugs in OUTSIDE_SOURCE_NAMES.values():
-        assert slugs <= sources, slugs - sources
-    missing = []
-    for event in data["events"]:
-        cited = {citation["source"] for citation in event["citations"]}
-        for name, slugs in OUTSIDE_SOURCE_NAMES.items():
-            if re.search(rf"\b(?:{name})(?![\w/])", event["verification_note"]) and not cited & slugs:
-                missing.append(f"{event['slug']}: names {name} but cites none of {sorted(slugs)}")
-    assert not missing, "\n".join(missing)
-
-
-def test_corroborated_events_cite_at_least_two_sources(data):
-    # "corroborated" means independent sources agree; one source, however often quoted, is not that.
-    for event in data["events"]:
-        if event["verification"] == "corroborated":
-            assert len({citation["source"] for citation in event["citations"]}) >= 2, event["slug"]
-
-
-def all_citations_in_file(data):
-    """(owner kind, owner label, citation) for every citation in the data file."""
-    for event in data["events"]:
-        for citation in event["citations"]:
-            yield "event", event["slug"], citation
-        for statement in event["statements"]:
-            for citation in statement["citations"]:
-                yield "statement", statement["quote"][:50], citation
-
-
-def summaries_in_file(data):
-    return sum(1 for _, _, citation in all_citations_in_file(data) if citation.get("is_summary"))
-
-
-def test_citations_of_outside_sources_are_summaries_and_statement_citations_quote(loaded, data):
-    # A source with no archived text is an outside reference that is not quoted here: its
-    # citations hold the curators' summaries. A statement's citation must always quote.
-    outside = {source["slug"] for source in data["sources"] if not source.get("archive_filename")}
-    assert outside
-    for kind, owner, citation in all_citations_in_file(data):
-        if kind == "statement":
-            assert not citation.get("is_summary", False), owner
-            assert citation["source"] not in outside, owner
-        elif citation["source"] in outside:
-            assert citation.get("is_summary") is True, (owner, citation["source"])
-
-    assert not Citation.objects.filter(source__archive_filename="", is_summary=False).exists()
-    assert not Citation.objects.filter(statement__isnull=False, is_summary=True).exists()
-    assert Citation.objects.filter(is_summary=True).count() == summaries_in_file(data) > 0
-
-
-def test_a_summary_on_a_statement_citation_in_the_file_is_refused(db, data, tmp_path):
-    broken = json.loads(json.dumps(data))
+def test_a_summary_on_a_statement_citation_in_the_file_is_refused(db, chronology_data, tmp_path):
+    broken = json.loads(json.dumps(chronology_data))
     statement = next(event for event in broken["events"] if event["statements"])["statements"][0]
     statement["citations"][0]["is_summary"] = True
     path = tmp_path / "broken.json"
@@ -357,37 +146,14 @@ def test_a_summary_on_a_statement_citation_in_the_file_is_refused(db, data, tmp_
     assert Citation.objects.count() == 0
 
 
-def test_is_summary_in_the_file_must_be_true_or_false(db, data, tmp_path):
-    broken = json.loads(json.dumps(data))
+def test_is_summary_in_the_file_must_be_true_or_false(db, chronology_data, tmp_path):
+    broken = json.loads(json.dumps(chronology_data))
     broken["events"][0]["citations"][0]["is_summary"] = "yes"
     path = tmp_path / "broken.json"
     path.write_text(json.dumps(broken), encoding="utf-8")
 
     with pytest.raises(CommandError, match="is_summary must be true or false"):
         call_command("load_chronology", str(path), stdout=StringIO())
-
-
-def test_sources_are_dated_and_seed_articles_are_archived(loaded):
-    archived = SourceArticle.objects.exclude(archive_filename="")
-    assert archived.count() == 5
-    for source in SourceArticle.objects.all():
-        assert source.published_date and source.notes, source.slug
-        assert source.url == "" or source.url.startswith(("http://", "https://")), source.slug
-
-
-# The excerpt check against the archived articles
-
-
-@needs_seeds
-def test_every_excerpt_is_verbatim_in_the_seed_articles(loaded, data):
-    output = StringIO()
-    call_command("check_excerpts", str(SEEDS_FOLDER), stdout=output, stderr=StringIO())
-    summaries = summaries_in_file(data)
-    quoted_from_archives = Citation.objects.exclude(source__archive_filename="").filter(
-        is_summary=False
-    )
-    assert f"All {quoted_from_archives.count()} excerpts" in output.getvalue()
-    assert f"{summaries} summaries by the curators skipped" in output.getvalue()
 
 
 @needs_seeds

@@ -6,15 +6,15 @@ import pytest
 
 from events.models import Citation
 from events.partial_dates import Precision
-from tests import test_api_events
-from tests.factories import EventActorFactory, PublishedEventFactory, PublishedStatementFactory
-from tests.test_api_events import DRAFT_ONLY_ACTOR, DRAFT_TITLE
+from tests.factories import (
+    DRAFT_ONLY_ACTOR,
+    DRAFT_TITLE,
+    EventActorFactory,
+    PublishedEventFactory,
+    PublishedStatementFactory,
+)
 
 pytestmark = pytest.mark.django_db
-
-# The API tests share test_api_events' record and its throttle reset.
-record = test_api_events.record
-fresh_throttle = test_api_events.fresh_throttle
 
 TIMELINE_DATE_PARTS = {"year", "month", "day", "hour", "minute", "second", "millisecond",
                        "display_date", "format"}

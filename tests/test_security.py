@@ -24,8 +24,7 @@ from events.exports import FORMULA_PREFIXES
 from events.models import Actor, Category, Citation, Event, SourceArticle, Statement
 
 from .factories import PublishedEventFactory
-from .test_admin import inline_management
-from .test_settings import PRODUCTION, run_manage
+from .helpers import PRODUCTION, inline_management, run_manage
 
 pytestmark = pytest.mark.django_db
 
