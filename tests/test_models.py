@@ -146,6 +146,17 @@ class TestProtectedIdentities:
         anzor.full_clean()
         anzor.save()
 
+    @pytest.mark.parametrize(("name", "typed", "kept"), [
+        ("Rustik", "rustam-probaev", "rustik"),
+        ("Anonymous survivor (AP interview)", "anonymous-survivor-ap", "anonymous-survivor-ap"),
+        ("Anzor", "anzor-magomedov", "anzor-2"),  # "anzor" is taken below
+    ])
+    def test_a_protected_slug_holds_only_words_of_the_pseudonym(self, name, typed, kept):
+        ActorFactory(name="Anzor", slug="anzor")
+        actor = Actor(name=name, slug=typed, protected_identity=True)
+        actor.save()
+        assert Actor.objects.get(pk=actor.pk).slug == kept
+
 
 def test_an_actor_cannot_be_affiliated_to_itself():
     actor = ActorFactory()
