@@ -77,24 +77,21 @@ def short(text, length=80):
 
 
 class CitationRequiredFormSet(BaseInlineFormSet):
-    """Refuses to leave a published event or statement without a citation."""
+    """Refuses to leave a published event or statement without a citation (the model's rule)."""
 
     def clean(self):
         super().clean()
-        if any(self.errors) or self.instance.status != Status.PUBLISHED:
+        if any(self.errors):
             return
         kept = [
             form
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
         ]
-        if not kept:
-            what = self.instance._meta.verbose_name
-            raise ValidationError(
-                f"A published {what} needs at least one citation: add the source and the "
-                "excerpt that supports it, or save it as a draft.",
-                code="citation_required",
-            )
+        problem = self.instance.uncited_problem(cited=bool(kept))
+        if problem:
+            raise ValidationError(problem, code="citation_required")
+
 
 class StatementInlineForm(PartialDateFormMixin, VersionedInlineForm):
     """A statement entered with its event, and the citation that carries its quote."""
@@ -124,14 +121,16 @@ class StatementInlineForm(PartialDateFormMixin, VersionedInlineForm):
         if bool(source) != bool(excerpt.strip()):
             raise ValidationError("Give both the source and the excerpt, or neither.")
         quote = cleaned_data.get("quote", "")
-        if source and quote and " ".join(quote.split()) not in " ".join(excerpt.split()):
-            self.add_error("cite_excerpt", "The excerpt must contain the quote verbatim.")
-        already_cited = self.instance.pk and self.instance.citations.exists()
-        if cleaned_data.get("status") == Status.PUBLISHED and not (source or already_cited):
-            raise ValidationError(
-                "A published statement needs a citation: give the source and excerpt, or save "
-                "it as a draft."
-            )
+        if source and quote:
+            problem = Citation.quote_problem(quote, excerpt)
+            if problem:
+                self.add_error("cite_excerpt", problem)
+        already_cited = bool(self.instance.pk) and self.instance.citations.exists()
+        # The model's rule, asked of the statement as this form would save it.
+        as_saved = Statement(status=cleaned_data.get("status"))
+        problem = as_saved.uncited_problem(cited=bool(source) or already_cited)
+        if problem:
+            raise ValidationError(problem, code="citation_required")
         return cleaned_data
 
     def save(self, commit=True):

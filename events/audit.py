@@ -88,9 +88,9 @@ def _messages(error):
 
 def _uncited(audit):
     for event in Event.objects.public().uncited().order_by("pk"):
-        audit.report(event, "published without a citation.")
+        audit.report(event, event.uncited_problem(cited=False))
     for statement in Statement.objects.public().uncited().select_related("speaker").order_by("pk"):
-        audit.report(statement, "published without a citation.")
+        audit.report(statement, statement.uncited_problem(cited=False))
 
 
 def _sources(audit):

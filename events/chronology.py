@@ -256,6 +256,7 @@ class _Loader:
             self.load_citation(citation, label, event=event)
         for statement in item.get("statements", []):
             self.load_statement(event, statement, label)
+        self._check_cited(event, label)
 
     def load_participation(self, event, item, event_label):
         label = f"{event_label}, actor {item.get('actor')!r}"
@@ -278,6 +279,13 @@ class _Loader:
         )
         for citation in item.get("citations", []):
             self.load_citation(citation, label, statement=statement)
+        self._check_cited(statement, label)
+
+    @staticmethod
+    def _check_cited(item, label):
+        problem = item.uncited_problem(cited=item.citations.exists())
+        if problem:
+            raise ChronologyDataError(f"{label}: {problem}")
 
     def build_statement(self, event, item, label):
         statement = Statement(

@@ -668,8 +668,25 @@ class EventQuerySet(models.QuerySet):
         return events
 
 
+class CitedToPublish:
+    """A published event or statement rests on at least one citation.
+
+    The one statement of the rule: the admin's formsets, inline form and publish action, the
+    loader and the audit all ask it, so they refuse the same thing with the same words.
+    """
+
+    def uncited_problem(self, cited):
+        """The rule's message if this item, with or without a citation (`cited`), breaks it."""
+        if self.status != Status.PUBLISHED or cited:
+            return None
+        return (
+            f"A published {self._meta.verbose_name} needs at least one citation: add the "
+            "source and the excerpt that supports it, or save it as a draft."
+        )
+
+
 @reversion.register(follow=["citations", "participations", "statements"])
-class Event(NormalizedPartialDates, Versioned, models.Model):
+class Event(CitedToPublish, NormalizedPartialDates, Versioned, models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(
         max_length=200,
@@ -963,7 +980,7 @@ class StatementQuerySet(models.QuerySet):
 
 
 @reversion.register(follow=["citations"])
-class Statement(NormalizedPartialDates, Versioned, models.Model):
+class Statement(CitedToPublish, NormalizedPartialDates, Versioned, models.Model):
     quote = models.TextField(
         help_text="The exact words, verbatim from the cited source, its own punctuation and "
         "spelling kept. No quotation marks around it."
@@ -1132,18 +1149,22 @@ class Citation(Versioned, models.Model):
             raise ValidationError(
                 {"is_summary": "A statement's citation must quote the source, not summarise it."}
             )
-        if self.statement_id and self.excerpt and not self.quotes_its_statement():
-            raise ValidationError(
-                {"excerpt": "The excerpt must contain the statement's quote verbatim (an "
-                 "elision […] in the quote must be in the excerpt too)."}
-            )
+        if self.statement_id and self.excerpt:
+            problem = self.quote_problem(self.statement.quote, self.excerpt)
+            if problem:
+                raise ValidationError({"excerpt": problem})
         if self.excerpt and not visible_parts(self.excerpt):
             raise ValidationError({"excerpt": "An excerpt needs words, not only elisions."})
 
-    def quotes_its_statement(self):
-        """The statement's quote, each of its visible parts, is in this excerpt's text, in
-        order (an elided quote matches an excerpt elided at the same place, or in full)."""
-        return appears_in_order(self.statement.quote, self.excerpt)
+    @staticmethod
+    def quote_problem(quote, excerpt):
+        """The rule's message if `excerpt` does not carry `quote`: each visible part of the
+        quote in the excerpt's text, in order (an elided quote matches an excerpt elided at
+        the same place, or in full). The admin's inline form asks it before the rows exist."""
+        if appears_in_order(quote, excerpt):
+            return None
+        return ("The excerpt must contain the statement's quote verbatim (an elision […] in "
+                "the quote must be in the excerpt too).")
 
     def is_verbatim_in(self, text):
         """Each visible part of the excerpt is in the source text, in order. Summaries are

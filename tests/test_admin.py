@@ -74,6 +74,18 @@ def test_curator_enters_a_complete_event_in_one_submission(curator_client, recor
     assert statement in Statement.objects.public()
 
 
+def test_an_inline_statement_follows_the_citations_elision_rule(curator_client, record):
+    """The inline form asks the citation's own rule: an elided quote is carried by the full
+    excerpt, as everywhere else (the form once had its own, stricter copy of the rule)."""
+    data = event_form(record, **{
+        "statements-0-quote": "You cannot detain […] people who simply do not exist",
+    })
+    response = curator_client.post(reverse("admin:events_event_add"), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    statement = Event.objects.get(slug="karimov-denies").statements.get()
+    assert statement.quote == "You cannot detain […] people who simply do not exist"
+
+
 def test_a_partial_date_is_entered_as_text(curator_client, record):
     data = event_form(record, start="c. April 2017", end="May 2017")
     assert curator_client.post(reverse("admin:events_event_add"), data).status_code == 302
@@ -101,7 +113,7 @@ def test_a_partial_date_is_entered_as_text(curator_client, record):
         ({"citations-TOTAL_FORMS": "0"}, "A published event needs at least one citation"),
         ({"statements-0-cite_excerpt": "Nothing like the quote."}, "must contain the quote"),
         ({"statements-0-cite_source": "", "statements-0-cite_excerpt": ""},
-         "A published statement needs a citation"),
+         "A published statement needs at least one citation"),
         ({"citations-0-source": "999999"}, "Select a valid choice"),
         ({"slug": "not a slug!"}, "Enter a valid “slug”"),
         ({"title": "a\x00b"}, "Null characters are not allowed"),

@@ -82,8 +82,9 @@ def broken_record():
     stale = PublishedEventFactory(slug="stale", **cited)
     Event.objects.filter(pk=stale.pk).update(sort_date=day(2017, 12, 1))
     return [
-        "Event uncited: published without a citation.",
-        f"Statement {silent.pk} ({silent.speaker.slug}): published without a citation.",
+        "Event uncited: A published event needs at least one citation",
+        f"Statement {silent.pk} ({silent.speaker.slug}): A published statement needs at least "
+        "one citation",
         "Source unsourced: has no publisher.",
         "Source unsourced: source_type: This field cannot be blank.",
         f"Citation {reworded.pk} of kept: excerpt not verbatim",

@@ -131,6 +131,24 @@ def test_a_statement_whose_quote_is_not_in_its_excerpt_is_refused(db, chronology
     assert Statement.objects.count() == 0
 
 
+@pytest.mark.parametrize("part", ["event", "statement"])
+def test_a_published_item_without_a_citation_in_the_file_is_refused(
+    db, chronology_data, tmp_path, part
+):
+    broken = json.loads(json.dumps(chronology_data))
+    event = next(event for event in broken["events"]
+                 if event["statements"] and event.get("status", "published") == "published")
+    item = event if part == "event" else event["statements"][0]
+    item["status"] = "published"
+    item["citations"] = []
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken), encoding="utf-8")
+
+    with pytest.raises(CommandError, match=f"A published {part} needs at least one citation"):
+        call_command("load_chronology", str(path), stdout=StringIO())
+    assert Event.objects.count() == 0
+
+
 # Integrity of the record
 
 
