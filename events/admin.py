@@ -196,8 +196,8 @@ def _set_status(queryset, status):
 class EventAdmin(PublishActionsMixin, RecordAdmin):
     form = EventAdminForm
     fieldsets = [
-        (None, {"fields": ["title", "slug", ("start", "end"), "sort_as", "category", "location",
-                           "summary", "opened_version"]}),
+        (None, {"fields": ["title", "slug", ("start", "end"), ("sort_as", "day_order"),
+                           "category", "location", "summary", "opened_version"]}),
         ("Publication and verification", {
             "fields": ["status", "verification", "verification_note", ("created_at", "updated_at")]
         }),

@@ -241,6 +241,10 @@ class _Loader:
             event.end = _partial_date(item["end"], label + " (end)")
         if item.get("sort_as"):
             event.sort_as = _day(item["sort_as"], label + " (sort_as)")
+        day_order = item.get("day_order", 0)
+        if not isinstance(day_order, int) or isinstance(day_order, bool) or day_order < 0:
+            raise ChronologyDataError(f"{label}: day_order must be a whole number, 0 or more.")
+        event.day_order = day_order
         return event
 
     def load_event(self, item):
@@ -338,7 +342,7 @@ BUNDLED_FIELDS = {
                     "published_approximate"],
     Event: ["title", "summary", "category", "location", "status", "verification",
             "verification_note", "start_date", "start_precision", "start_approximate",
-            "end_date", "end_precision", "end_approximate", "sort_as"],
+            "end_date", "end_precision", "end_approximate", "sort_as", "day_order"],
     EventActor: ["role"],
     Statement: ["quote", "speaker", "venue", "status", "date", "date_precision",
                 "date_approximate"],

@@ -746,6 +746,13 @@ class Event(CitedToPublish, NormalizedPartialDates, Versioned, models.Model):
         "nothing supports an estimate: the event is then listed after the month's dated "
         "events, under “April 2017, day not known”.",
     )
+    day_order = models.PositiveSmallIntegerField(
+        "order within the day",
+        default=0,
+        help_text="Only when several events share a day and the sources show which came "
+        "first (a morning press release, an evening statement): lower numbers are listed "
+        "first. Leave 0 when the order within the day is not known.",
+    )
     # The day the event sits at in the record's order, derived from the date and sort_as on
     # every save (events/signals.py), never edited: see chronology_date().
     sort_date = models.DateField(editable=False)
@@ -757,11 +764,12 @@ class Event(CitedToPublish, NormalizedPartialDates, Versioned, models.Model):
     objects = EventQuerySet.as_manager()
 
     # One sort key for every surface: the day it sits at, a known day before an estimated or
-    # unknown one, then the title. Indexed with status (event_public_chronology).
-    CHRONOLOGICAL_ORDER = ("sort_date", "start_precision", "title", "pk")
+    # unknown one, the curators' order within a day, then the title. Indexed with status
+    # (event_public_chronology).
+    CHRONOLOGICAL_ORDER = ("sort_date", "start_precision", "day_order", "title", "pk")
 
     class Meta:
-        ordering = ["sort_date", "start_precision", "title", "pk"]
+        ordering = ["sort_date", "start_precision", "day_order", "title", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
@@ -787,7 +795,7 @@ class Event(CitedToPublish, NormalizedPartialDates, Versioned, models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["status", "sort_date", "start_precision", "title"],
+                fields=["status", "sort_date", "start_precision", "day_order", "title"],
                 name="event_public_chronology",
             ),
         ]

@@ -215,13 +215,15 @@ ORDERED_SURFACES = {
 
 @pytest.fixture
 def april():
-    """April 2017 as the record tells it: dated days, a curator's estimate, an unknown day."""
+    """April 2017 as the record tells it: dated days, a curator's estimate, an unknown day,
+    and two events of one day whose titles sort against the order they happened in."""
     category = CategoryFactory(name="April", slug="april")
     kremlin = ActorFactory(name="Kremlin", slug="kremlin", kind="government")
     wire = SourceArticleFactory(slug="april-wire")
     events = [
         ("unknown-day", "2017-04", None),  # listed after April's dated events
         ("nineteenth", "2017-04-19", None),
+        ("a-nineteenth-evening", "2017-04-19", None),  # after the morning's, by day_order
         ("estimated-tenth", "c. 2017-04", datetime.date(2017, 4, 10)),
         ("may-day", "2017-05-01", None),
         ("third", "2017-04-03", None),
@@ -229,10 +231,11 @@ def april():
     ]
     for slug, date, sort_as in events:
         event = PublishedEventFactory(slug=slug, title=slug, start=PartialDate.parse(date),
-                                      sort_as=sort_as, category=category, citation__source=wire)
+                                      sort_as=sort_as, category=category, citation__source=wire,
+                                      day_order=1 if slug.endswith("evening") else 0)
         EventActorFactory(event=event, actor=kremlin)
-    return ["march-unknown-day", "third", "estimated-tenth", "nineteenth", "unknown-day",
-            "may-day"]
+    return ["march-unknown-day", "third", "estimated-tenth", "nineteenth",
+            "a-nineteenth-evening", "unknown-day", "may-day"]
 
 
 @pytest.mark.parametrize("surface", ORDERED_SURFACES)
