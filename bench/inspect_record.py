@@ -44,7 +44,7 @@ def pick_urls():
             "date_from": "2017-03",
         }
         matches = public.filter_by(
-            categories=[category],
+            category=[category],
             verification=[Verification.CORROBORATED],
             date_from=_partial("2017-03"),
         )

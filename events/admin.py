@@ -6,24 +6,29 @@ contain. Curators (the "Curators" group, see migration 0002) can add, change and
 cannot delete anything or manage users.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 
-from .forms import PartialDateFormField, PartialDateFormMixin
-from .history import changes_since
+from .admin_forms import (
+    ActorAdminForm,
+    CitationRequiredFormSet,
+    EventAdminForm,
+    SourceArticleAdminForm,
+    StatementAdminForm,
+    StatementInlineForm,
+    short,
+)
+from .fields import ConcurrentEditError
 from .models import (
     Actor,
     Category,
     Citation,
-    ConcurrentEditError,
     Event,
     EventActor,
     SourceArticle,
@@ -59,50 +64,6 @@ class SafeAutocompleteMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class VersionedModelForm(forms.ModelForm):
-    """Carries the version the curator opened, so a save over someone else's is refused.
-
-    The check here gives a form error that lists what the other curator changed, with the
-    curator's own edits kept in the form; Versioned._do_update repeats it in the UPDATE itself
-    for the moment between this check and the save.
-    """
-
-    # Not named "version": Django refuses a form field named after a non-editable model field.
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["opened_version"] = self.instance.version
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if not self.instance.pk:
-            return cleaned_data
-        opened = cleaned_data.get("opened_version")
-        if opened != self.instance.version:
-            raise ValidationError(self._conflict_message(opened), code="concurrent_edit")
-        self.instance.expected_version = opened
-        return cleaned_data
-
-    def _conflict_message(self, opened):
-        what = self.instance._meta.verbose_name
-        message = (
-            f"Someone else saved this {what} after you opened it (you opened version "
-            f"{opened}; it is now at version {self.instance.version}). Nothing of yours has been "
-            "saved yet and your edits are still in the form below. "
-        )
-        changes = changes_since(self.instance, opened) if opened else None
-        if changes:
-            listed = "; ".join(f"{name}: now “{_short(str(value), 120)}”" for name, value in changes)
-            message += f"They changed {listed}. "
-        message += (
-            "Open the current version in another tab, bring your changes in line with it, then "
-            "reload this page and save again."
-        )
-        return message
-
-
 class RecordAdmin(SafeAutocompleteMixin, VersionAdmin):
     """History (who changed what, when), revert and recover deleted items, for every part of
     the record; and a clear message when a save loses a race with another curator's."""
@@ -120,32 +81,6 @@ class RecordAdmin(SafeAutocompleteMixin, VersionAdmin):
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.get_full_path())
-
-
-def _short(text, length=80):
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[: length - 1] + "…"
-
-
-class CitationRequiredFormSet(BaseInlineFormSet):
-    """Refuses to leave a published event or statement without a citation."""
-
-    def clean(self):
-        super().clean()
-        if any(self.errors) or self.instance.status != Status.PUBLISHED:
-            return
-        kept = [
-            form
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
-        ]
-        if not kept:
-            what = self.instance._meta.verbose_name
-            raise ValidationError(
-                f"A published {what} needs at least one citation: add the source and the "
-                "excerpt that supports it, or save it as a draft.",
-                code="citation_required",
-            )
 
 
 class CitationInline(SafeAutocompleteMixin, admin.StackedInline):
@@ -175,66 +110,6 @@ class EventActorInline(SafeAutocompleteMixin, admin.TabularInline):
     fields = ["actor", "role"]
     autocomplete_fields = ["actor"]
     extra = 1
-
-
-class StatementInlineForm(PartialDateFormMixin, forms.ModelForm):
-    """A statement entered with its event, and the citation that carries its quote."""
-
-    said_on = PartialDateFormField(label="Date")
-    cite_source = forms.ModelChoiceField(
-        queryset=SourceArticle.objects.all(),
-        required=False,
-        label="Cited in",
-        help_text="The source article the quote is taken from.",
-    )
-    cite_excerpt = forms.CharField(
-        required=False,
-        label="Excerpt",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The passage of that source containing the quote, verbatim.",
-    )
-
-    class Meta:
-        model = Statement
-        fields = ["quote", "speaker", "said_on", "venue", "status"]
-        widgets = {"quote": forms.Textarea(attrs={"rows": 3})}
-
-    def clean(self):
-        cleaned_data = super().clean()
-        source, excerpt = cleaned_data.get("cite_source"), cleaned_data.get("cite_excerpt", "")
-        if bool(source) != bool(excerpt.strip()):
-            raise ValidationError("Give both the source and the excerpt, or neither.")
-        quote = cleaned_data.get("quote", "")
-        if source and quote and " ".join(quote.split()) not in " ".join(excerpt.split()):
-            self.add_error("cite_excerpt", "The excerpt must contain the quote verbatim.")
-        already_cited = self.instance.pk and self.instance.citations.exists()
-        if cleaned_data.get("status") == Status.PUBLISHED and not (source or already_cited):
-            raise ValidationError(
-                "A published statement needs a citation: give the source and excerpt, or save "
-                "it as a draft."
-            )
-        return cleaned_data
-
-    def save(self, commit=True):
-        statement = super().save(commit=commit)
-        if commit:
-            self._cite(statement)
-        else:
-            save_m2m = self.save_m2m
-
-            def save_m2m_and_cite():
-                save_m2m()
-                self._cite(statement)
-
-            self.save_m2m = save_m2m_and_cite
-        return statement
-
-    def _cite(self, statement):
-        source = self.cleaned_data.get("cite_source")
-        if source:
-            Citation.objects.get_or_create(
-                source=source, statement=statement, excerpt=self.cleaned_data["cite_excerpt"]
-            )
 
 
 class StatementInline(SafeAutocompleteMixin, admin.StackedInline):
@@ -292,18 +167,6 @@ def _set_status(queryset, status):
     return changed
 
 
-class EventAdminForm(PartialDateFormMixin, VersionedModelForm):
-    start = PartialDateFormField(label="Date")
-    end = PartialDateFormField(
-        label="End date", required=False, help_text="Only for events that lasted; same format."
-    )
-
-    class Meta:
-        model = Event
-        fields = ["title", "slug", "start", "end", "category", "location", "summary", "status",
-                  "verification", "verification_note"]
-
-
 @admin.register(Event)
 class EventAdmin(PublishActionsMixin, RecordAdmin):
     form = EventAdminForm
@@ -341,14 +204,6 @@ class EventAdmin(PublishActionsMixin, RecordAdmin):
         return event.get_absolute_url() if event.is_published else None
 
 
-class StatementAdminForm(PartialDateFormMixin, VersionedModelForm):
-    said_on = PartialDateFormField(label="Date")
-
-    class Meta:
-        model = Statement
-        fields = ["quote", "speaker", "said_on", "venue", "event", "status"]
-
-
 @admin.register(Statement)
 class StatementAdmin(PublishActionsMixin, RecordAdmin):
     form = StatementAdminForm
@@ -367,7 +222,7 @@ class StatementAdmin(PublishActionsMixin, RecordAdmin):
 
     @admin.display(description="Quote")
     def quote_column(self, statement):
-        return _short(statement.quote)
+        return short(statement.quote)
 
     @admin.display(description="Date", ordering="date")
     def date_column(self, statement):
@@ -381,15 +236,6 @@ class StatementAdmin(PublishActionsMixin, RecordAdmin):
         if statement.event_id and statement.is_published:
             return statement.event.get_absolute_url()
         return None
-
-
-class SourceArticleAdminForm(PartialDateFormMixin, VersionedModelForm):
-    published = PartialDateFormField(label="Publication date", required=False)
-
-    class Meta:
-        model = SourceArticle
-        fields = ["title", "slug", "publisher", "source_type", "url", "published", "author",
-                  "language", "archive_filename", "notes"]
 
 
 @admin.register(SourceArticle)
@@ -426,7 +272,7 @@ class SourceArticleAdmin(RecordAdmin):
             target = citation.event or citation.statement
             meta = target._meta
             url = reverse(f"admin:events_{meta.model_name}_change", args=[target.pk])
-            rows.append((url, meta.verbose_name.capitalize(), _short(str(target))))
+            rows.append((url, meta.verbose_name.capitalize(), short(str(target))))
         if not rows:
             return "Nothing yet. A source that something cites cannot be deleted."
         return format_html(
@@ -434,22 +280,15 @@ class SourceArticleAdmin(RecordAdmin):
         )
 
 
-class ActorAdminForm(VersionedModelForm):
-    class Meta:
-        model = Actor
-        fields = ["name", "slug", "kind", "protected_identity", "aliases", "affiliation",
-                  "description", "url"]
-
-
 @admin.register(Actor)
 class ActorAdmin(RecordAdmin):
     form = ActorAdminForm
-    fields = ["name", "slug", "kind", "protected_identity", "aliases", "affiliation",
-              "description", "url", "opened_version"]
+    fields = ["name", "slug", "kind", "protected_identity", "naming", "naming_note",
+              "aliases", "affiliation", "description", "url", "opened_version"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["affiliation"]
-    list_display = ["name", "kind", "affiliation", "protected_identity"]
-    list_filter = ["kind", "protected_identity"]
+    list_display = ["name", "kind", "affiliation", "protected_identity", "naming"]
+    list_filter = ["kind", "protected_identity", "naming"]
     search_fields = ["name", "aliases", "slug"]
     list_select_related = ["affiliation"]
 
@@ -482,4 +321,4 @@ class CitationAdmin(RecordAdmin):
 
     @admin.display(description="Excerpt")
     def excerpt_column(self, citation):
-        return _short(citation.excerpt)
+        return short(citation.excerpt)

@@ -1,37 +1,37 @@
 """The public, read-only JSON API: a ninja Router mounted at /api/v1/ by timeline/api.py.
 
-Events are filtered exactly as the timeline page filters them: the request's query string goes
-to EventFilterForm, and the form hands its cleaned values to EventQuerySet.filter_by. The
-`EventFilters` schema below only documents those parameters in the OpenAPI schema.
+Lists are filtered exactly as the pages filter them: the query string goes to the list's filter
+form (events/forms.py), the only validator of filter parameters, and the form hands its cleaned
+values to the QuerySet's `filter_by`. The endpoints declare only what is theirs (ordering,
+limit, offset); the OpenAPI description of the filters is generated from the form's fields
+(`form_parameters`), so the docs cannot drift from what is validated.
 Only published events and public statements are served; a protected identity only by name
 and slug (see events/schemas.py).
 """
 
-from typing import Any, Literal
+from typing import Literal
 
-from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Q
+from django import forms
+from django.db.models import Prefetch
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
+from django.utils.text import capfirst
 from ninja import Field, Path, Query, Router, Schema
-from ninja.pagination import PaginationBase, paginate
+from ninja.pagination import paginate
 
 from . import exports
-from .forms import EventFilterForm, StatementFilterForm
-from .models import (
-    Actor,
-    Category,
-    Citation,
-    Event,
-    EventActor,
-    RecordState,
-    SourceArticle,
-    Statement,
-    Status,
+from .forms import (
+    ActorFilterForm,
+    EventFilterForm,
+    SourceFilterForm,
+    StatementFilterForm,
+    form_errors,
 )
+from .http import InvalidParameters
+from .models import Actor, Category, Citation, Event, EventActor, SourceArticle, Statement
+from .pagination import MAX_OFFSET, LinkedLimitOffsetPagination, page_link
 from .schemas import (
     ActorDetailOut,
-    ActorKind,
     ActorOut,
     CategoryOut,
     ErrorOut,
@@ -41,13 +41,10 @@ from .schemas import (
     SourceOut,
     StatementOut,
     TimelineOut,
-    VerificationValue,
 )
 
 router = Router()
 
-# The largest offset a client may ask for: far beyond the record, small enough for any database.
-MAX_OFFSET = 1_000_000
 # Path ids beyond a 64-bit integer would overflow the database driver.
 MAX_ID = 2**63 - 1
 SLUG_MAX_LENGTH = 200
@@ -61,66 +58,40 @@ ERRORS = {
 LIST_ERRORS = {key: value for key, value in ERRORS.items() if key != 404}
 
 
-class InvalidParameters(Exception):
-    """Query parameters a form refused; the API answers 422 with each field's messages."""
-
-    def __init__(self, errors):
-        super().__init__("Invalid parameters.")
-        self.errors = errors
-
-    @classmethod
-    def from_form(cls, form):
-        return cls(
-            {
-                field: [error["message"] for error in field_errors]
-                for field, field_errors in form.errors.get_json_data().items()
-            }
-        )
+def filtered(form_class, request, queryset):
+    """queryset through the request's filters, or a 422 with the form's own messages."""
+    form = form_class(request.GET)
+    if not form.is_valid():
+        raise InvalidParameters(form_errors(form))
+    return form.filter(queryset)
 
 
-def record_last_modified():
-    """When anything in the record last changed (any save or delete, drafts included)."""
-    return RecordState.objects.current()[1]
+def form_parameters(form_class):
+    """The OpenAPI query parameters of a filter form, one per field: its name, its help text,
+    its choices and its maximum length, so the docs say what the form validates."""
+    fields = form_class.base_fields.items()
+    return {"parameters": [_parameter(name, field) for name, field in fields]}
 
 
-class LinkedLimitOffsetPagination(PaginationBase):
-    """Limit/offset pages with the total count and absolute links to the pages around."""
-
-    class Input(Schema):
-        limit: int = Field(
-            settings.NINJA_PAGINATION_PER_PAGE,
-            ge=1,
-            le=settings.NINJA_PAGINATION_MAX_LIMIT,
-            description="Items per page, at most "
-            f"{settings.NINJA_PAGINATION_MAX_LIMIT}.",
-        )
-        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
-
-    class Output(Schema):
-        count: int = Field(description="All the items matching the query, on every page.")
-        limit: int
-        offset: int
-        next: str | None = Field(description="The next page, or null on the last.")
-        previous: str | None = Field(description="The previous page, or null on the first.")
-        items: list[Any]
-
-    def paginate_queryset(self, queryset, pagination, request, **params):
-        limit, offset = pagination.limit, pagination.offset
-        count = queryset.count()
-        return {
-            "count": count,
-            "limit": limit,
-            "offset": offset,
-            "next": _page_link(request, limit, offset + limit) if offset + limit < count else None,
-            "previous": _page_link(request, limit, max(offset - limit, 0)) if offset else None,
-            "items": list(queryset[offset : offset + limit]),
-        }
-
-
-def _page_link(request, limit, offset):
-    query = request.GET.copy()
-    query["limit"], query["offset"] = str(limit), str(offset)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+def _parameter(name, field):
+    description = str(field.help_text)
+    if isinstance(field, forms.ModelChoiceField):  # and ModelMultipleChoiceField
+        meta = field.queryset.model._meta
+        key = meta.get_field(field.to_field_name)
+        schema = {"type": "string", "maxLength": key.max_length}
+        description = f"{capfirst(meta.verbose_name)} {key.name}. {description}"
+    elif isinstance(field, forms.ChoiceField):  # and MultipleChoiceField
+        schema = {"type": "string", "enum": [str(value) for value, _ in field.choices]}
+    else:
+        schema = {"type": "string"}
+        if getattr(field, "max_length", None):
+            schema["maxLength"] = field.max_length
+    parameter = {"in": "query", "name": name, "required": False}
+    if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+        schema = {"type": "array", "items": schema}
+        description += " Repeat the parameter for several."
+        parameter.update(style="form", explode=True)
+    return {**parameter, "description": description, "schema": schema}
 
 
 # Events ---------------------------------------------------------------------------------------
@@ -128,77 +99,39 @@ def _page_link(request, limit, offset):
 Ordering = Literal["chronological", "reverse-chronological", "title", "relevance"]
 
 
-class EventFilters(Schema):
-    """The timeline page's filters, same names, same meaning (validated by EventFilterForm)."""
-
-    q: str | None = Field(
-        None,
-        max_length=200,
-        description="Words in titles, summaries, locations, public quotes or actors' names. "
-        "On PostgreSQL: English stemming, \"quoted phrases\" and -excluded words.",
-    )
-    category: list[str] = Field(
-        [], description="Category slug; repeat for any of several categories."
-    )
-    actor: str | None = Field(
-        None,
-        max_length=SLUG_MAX_LENGTH,
-        description="Actor slug: events the actor takes part in or made a statement in.",
-    )
-    actor_kind: Literal[tuple(["", *Actor.Kind.values])] | None = Field(
-        None,
-        description="Events with an actor of this kind among those involved (empty: any).",
-    )
-    source: str | None = Field(
-        None,
-        max_length=SLUG_MAX_LENGTH,
-        description="Source article slug: events citing it, directly or through a statement.",
-    )
-    publisher: str | None = Field(
-        None,
-        max_length=SLUG_MAX_LENGTH,
-        description="Media outlet slug: events citing any of its articles.",
-    )
-    date_from: str | None = Field(
-        None,
-        max_length=40,
-        description="Events starting on or after this partial date: 2017-04-01, 2017-04 or 2017 "
-        "(a month or a year counts from its first day).",
-        examples=["2017-04"],
-    )
-    date_to: str | None = Field(
-        None,
-        max_length=40,
-        description="Events starting on or before this partial date "
-        "(a month or a year counts to its last day).",
-        examples=["2017-07"],
-    )
-    verification: list[VerificationValue] = Field(
-        [], description="reported, corroborated or disputed; repeat for several."
+class EventListParams(Schema):
+    ordering: Ordering = Field(
+        "chronological",
+        description="chronological (the record's order: date, finer precision first, title), "
+        "reverse-chronological, title, or relevance (with q, on PostgreSQL; otherwise "
+        "chronological).",
     )
 
 
-class TimelineExportParams(EventFilters):
+class ExportWindow(Schema):
+    limit: int
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Matching events to skip.")
+
+
+class TimelineExportParams(ExportWindow):
     limit: int = Field(
         exports.TIMELINE_MAX_EVENTS, ge=1, le=exports.TIMELINE_MAX_EVENTS,
         description=f"Events in this file, at most {exports.TIMELINE_MAX_EVENTS} (TimelineJS "
         "becomes unusable beyond that). With more matching events, X-Total-Count gives their "
         "number and a Link header (rel=next) the next file.",
     )
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Matching events to skip.")
 
 
-class CsvExportParams(EventFilters):
+class CsvExportParams(ExportWindow):
     limit: int = Field(
         exports.CSV_MAX_ROWS, ge=1, le=exports.CSV_MAX_ROWS,
         description=f"Rows in this file, at most {exports.CSV_MAX_ROWS}. With more matching "
         "events, X-Total-Count gives their number and a Link header (rel=next) the next file.",
     )
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Matching events to skip.")
 
 
 def _export_slice(request, params):
-    events = filtered_events(request).chronological()
+    events = filtered(EventFilterForm, request, Event.objects.public()).chronological()
     total = events.count()
     window = events.for_listing()[params.offset : params.offset + params.limit]
     return window, total
@@ -208,26 +141,9 @@ def _add_export_links(request, response, params, total):
     """X-Total-Count, and a Link to the next file when the export is one of several."""
     response["X-Total-Count"] = str(total)
     if params.offset + params.limit < total:
-        following = _page_link(request, params.limit, params.offset + params.limit)
+        following = page_link(request, params.limit, params.offset + params.limit)
         response["Link"] = f'<{following}>; rel="next"'
     return response
-
-
-class EventListParams(EventFilters):
-    ordering: Ordering = Field(
-        "chronological",
-        description="chronological (the record's order: date, finer precision first, title), "
-        "reverse-chronological, title, or relevance (with q, on PostgreSQL; otherwise "
-        "chronological).",
-    )
-
-
-def filtered_events(request):
-    """The published events matching the request's filters, as the timeline page finds them."""
-    form = EventFilterForm(request.GET)
-    if not form.is_valid():
-        raise InvalidParameters.from_form(form)
-    return form.filter(Event.objects.public())
 
 
 def order_events(events, ordering):
@@ -246,10 +162,12 @@ def order_events(events, ordering):
     url_name="event_list",
     tags=["events"],
     summary="List published events",
+    openapi_extra=form_parameters(EventFilterForm),
 )
 @paginate(LinkedLimitOffsetPagination)
-def list_events(request, filters: Query[EventListParams]):
-    return order_events(filtered_events(request), filters.ordering).for_listing()
+def list_events(request, params: Query[EventListParams]):
+    events = filtered(EventFilterForm, request, Event.objects.public())
+    return order_events(events, params.ordering).for_listing()
 
 
 @router.get(
@@ -269,27 +187,18 @@ def get_event(request, slug: str = Path(..., max_length=SLUG_MAX_LENGTH)):
 # Actors ---------------------------------------------------------------------------------------
 
 
-class ActorFilters(Schema):
-    kind: ActorKind | None = Field(None, description="person, organisation, government…")
-    q: str | None = Field(None, max_length=200, description="Words in names or other spellings.")
-
-
 @router.get(
     "/actors",
     response={200: list[ActorOut], **LIST_ERRORS},
     url_name="actor_list",
     tags=["actors"],
     summary="List the actors the public record names",
+    openapi_extra=form_parameters(ActorFilterForm),
 )
 @paginate(LinkedLimitOffsetPagination)
-def list_actors(request, filters: Query[ActorFilters]):
-    kind, q = filters.kind, filters.q
+def list_actors(request):
     actors = Actor.objects.public().select_related("affiliation").order_by("name", "pk")
-    if kind:
-        actors = actors.filter(kind=kind)
-    if q and q.strip():
-        actors = actors.search(q)
-    return actors
+    return filtered(ActorFilterForm, request, actors)
 
 
 @router.get(
@@ -303,7 +212,9 @@ def get_actor(request, slug: str = Path(..., max_length=SLUG_MAX_LENGTH)):
     actor = Actor.objects.public().select_related("affiliation").filter(slug=slug).first()
     if actor is None:
         raise Http404(f"No actor in the public record has the slug “{slug}”.")
-    actor.statements_served = list(_public_statements().filter(speaker=actor))
+    actor.statements_served = list(
+        Statement.objects.public().for_listing().filter_by(speaker=actor)
+    )
     actor.events_served = list(
         Event.objects.public()
         .filter_by(actor=actor)
@@ -323,40 +234,17 @@ def get_actor(request, slug: str = Path(..., max_length=SLUG_MAX_LENGTH)):
 # Statements -----------------------------------------------------------------------------------
 
 
-def _public_statements():
-    return (
-        Statement.objects.public()
-        .select_related("speaker", "event")
-        .with_citations()
-        .chronological()
-    )
-
-
-class StatementFilters(Schema):
-    q: str | None = Field(None, max_length=200, description="Words in the quote.")
-    speaker: str | None = Field(None, max_length=SLUG_MAX_LENGTH, description="Actor slug.")
-    event: str | None = Field(None, max_length=SLUG_MAX_LENGTH, description="Event slug.")
-    date_from: str | None = Field(
-        None, max_length=40, description="Said on or after: 2017-04-01, 2017-04 or 2017."
-    )
-    date_to: str | None = Field(
-        None, max_length=40, description="Said on or before: 2017-04-30, 2017-04 or 2017."
-    )
-
-
 @router.get(
     "/statements",
     response={200: list[StatementOut], **LIST_ERRORS},
     url_name="statement_list",
     tags=["statements"],
     summary="List public statements, in the order they were said",
+    openapi_extra=form_parameters(StatementFilterForm),
 )
 @paginate(LinkedLimitOffsetPagination)
-def list_statements(request, filters: Query[StatementFilters]):
-    form = StatementFilterForm(request.GET)
-    if not form.is_valid():
-        raise InvalidParameters.from_form(form)
-    return form.filter(_public_statements())
+def list_statements(request):
+    return filtered(StatementFilterForm, request, Statement.objects.public().for_listing())
 
 
 @router.get(
@@ -367,7 +255,7 @@ def list_statements(request, filters: Query[StatementFilters]):
     summary="One public statement",
 )
 def get_statement(request, statement_id: int = Path(..., ge=1, le=MAX_ID)):
-    statement = _public_statements().filter(pk=statement_id).first()
+    statement = Statement.objects.public().for_listing().filter(pk=statement_id).first()
     if statement is None:
         raise Http404(f"No public statement has the id {statement_id}.")
     return statement
@@ -375,24 +263,8 @@ def get_statement(request, statement_id: int = Path(..., ge=1, le=MAX_ID)):
 
 # Sources --------------------------------------------------------------------------------------
 
-PUBLIC_CITATION = Q(event__status=Status.PUBLISHED) | Q(
-    statement__in=Statement.objects.public()
-)
-
-
 def _sources():
-    public_citations = Citation.objects.filter(PUBLIC_CITATION, source=OuterRef("pk"))
-    return SourceArticle.objects.select_related("publisher").annotate(
-        citation_count=Coalesce(
-            public_citations.order_by().values("source").annotate(n=Count("pk")).values("n"), 0
-        )
-    )
-
-
-class SourceFilters(Schema):
-    publisher: str | None = Field(
-        None, max_length=SLUG_MAX_LENGTH, description="Media outlet slug."
-    )
+    return SourceArticle.objects.select_related("publisher").with_public_citation_count()
 
 
 @router.get(
@@ -401,14 +273,12 @@ class SourceFilters(Schema):
     url_name="source_list",
     tags=["sources"],
     summary="List the source articles, oldest first",
+    openapi_extra=form_parameters(SourceFilterForm),
 )
 @paginate(LinkedLimitOffsetPagination)
-def list_sources(request, filters: Query[SourceFilters]):
-    publisher = filters.publisher
-    sources = _sources()
-    if publisher:
-        sources = sources.filter(publisher__slug=publisher)
-    return sources.order_by(*SourceArticle._meta.ordering, "pk")
+def list_sources(request):
+    sources = _sources().order_by(*SourceArticle._meta.ordering, "pk")
+    return filtered(SourceFilterForm, request, sources)
 
 
 @router.get(
@@ -423,7 +293,7 @@ def get_source(request, slug: str = Path(..., max_length=SLUG_MAX_LENGTH)):
     if source is None:
         raise Http404(f"No source article has the slug “{slug}”.")
     source.citations_served = list(
-        Citation.objects.filter(PUBLIC_CITATION, source=source)
+        Citation.objects.public().filter(source=source)
         .select_related("event", "statement__speaker", "statement__event")
         .order_by(Coalesce("event__start_date", "statement__date"), "pk")
     )
@@ -434,9 +304,7 @@ def get_source(request, slug: str = Path(..., max_length=SLUG_MAX_LENGTH)):
 
 
 def _categories():
-    return Category.objects.annotate(
-        event_count=Count("events", filter=Q(events__status=Status.PUBLISHED))
-    ).order_by("name")
+    return Category.objects.with_event_count().order_by("name")
 
 
 @router.get(
@@ -475,6 +343,7 @@ def get_category(request, slug: str = Path(..., max_length=SLUG_MAX_LENGTH)):
     url_name="export_timelinejs",
     tags=["exports"],
     summary="The filtered events as Knight Lab TimelineJS 3 JSON",
+    openapi_extra=form_parameters(EventFilterForm),
 )
 def export_timelinejs(request, response: HttpResponse, filters: Query[TimelineExportParams]):
     events, total = _export_slice(request, filters)
@@ -489,6 +358,7 @@ def export_timelinejs(request, response: HttpResponse, filters: Query[TimelineEx
     tags=["exports"],
     summary="The filtered events as CSV, one row per event",
     openapi_extra={
+        **form_parameters(EventFilterForm),
         "responses": {
             200: {
                 "description": "UTF-8 CSV (with a byte order mark for spreadsheets), a header "

@@ -163,6 +163,8 @@ class _Loader:
                 description=item.get("description", ""),
                 url=item.get("url", ""),
                 protected_identity=item.get("protected_identity", False),
+                naming=item.get("naming", ""),
+                naming_note=item.get("naming_note", ""),
             ),
             label,
         )

@@ -134,9 +134,9 @@ def _cell(value):
 def event_row(request, event):
     start, end = event.start, event.end
     actors = [
-        f"{participation.actor.name} ({participation.role})"
+        f"{participation.actor.name_with_naming} ({participation.role})"
         if participation.role
-        else participation.actor.name
+        else participation.actor.name_with_naming
         for participation in event.participation_list
     ]
     return [

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join, linebreaks
 
-from .forms import EventFilterForm
+from .forms import EventFilterForm, form_errors
 from .models import Event
 
 FEED_TITLE = "Chechnya 2017: a documented chronology"
@@ -33,9 +33,9 @@ class EventFeed(Feed):
         form = EventFilterForm(request.GET)
         if not form.is_valid():
             messages = "\n".join(
-                f"{field}: {error['message']}"
-                for field, errors in form.errors.get_json_data().items()
-                for error in errors
+                f"{field}: {message}"
+                for field, field_messages in form_errors(form).items()
+                for message in field_messages
             )
             return HttpResponseBadRequest(
                 f"Invalid filters.\n{messages}\n", content_type="text/plain; charset=utf-8"

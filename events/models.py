@@ -14,7 +14,6 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import connection, connections, models
 from django.db.models import (
     Count,
@@ -31,66 +30,17 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language_info
 
+from .excerpts import appears_in_order, visible_parts
+# Migration 0001 names HttpURLField and NormalizedPartialDates as events.models.*: they must
+# stay importable from here.
+from .fields import (
+    HttpURLField,
+    NormalizedPartialDates,
+    Versioned,
+    precision_field,
+)
 from .links import url_for
 from .partial_dates import PartialDateAttribute, Precision, format_range
-
-HTTP_URL_MESSAGE = "Enter a web address starting with http:// or https://."
-http_url_validator = URLValidator(schemes=["http", "https"], message=HTTP_URL_MESSAGE)
-
-
-class HttpURLField(models.URLField):
-    """A URL that can only be http(s): no javascript:, data: or ftp: links in the record."""
-
-    default_validators = [http_url_validator]
-
-    def formfield(self, **kwargs):
-        kwargs.setdefault("assume_scheme", "https")
-        kwargs.setdefault("error_messages", {"invalid": HTTP_URL_MESSAGE})
-        return super().formfield(**kwargs)
-
-
-class ConcurrentEditError(Exception):
-    """Someone else saved this object after the copy being saved was loaded."""
-
-    def __init__(self, instance, expected_version):
-        self.instance = instance
-        self.expected_version = expected_version
-        super().__init__(
-            f"{instance._meta.verbose_name.capitalize()} {instance.pk} was saved by someone else "
-            f"after version {expected_version} was opened."
-        )
-
-
-class Versioned(models.Model):
-    """Optimistic concurrency: every save bumps `version` in the same UPDATE that writes the
-    row, and an editor's save (one that sets `expected_version`, as the admin forms do) only
-    matches a row still at the version the editor opened. Under real concurrency the second of
-    two such UPDATEs waits for the first to commit, then matches nothing, so the second save
-    is refused with ConcurrentEditError instead of silently overwriting the first."""
-
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Counts the saves of this row."
-    )
-
-    expected_version = None
-
-    class Meta:
-        abstract = True
-
-    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
-        # Django's hook for the UPDATE of save(), the place django-concurrency uses too.
-        version_field = self._meta.get_field("version")
-        values = [item for item in values if item[0] is not version_field]
-        values.append((version_field, None, models.F("version") + 1))
-        expected = self.expected_version
-        if expected is not None:
-            base_qs = base_qs.filter(version=expected)
-        updated = super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
-        if expected is not None:
-            if not updated:
-                raise ConcurrentEditError(self, expected)
-            self.version = self.expected_version = expected + 1
-        return updated
 
 
 class Status(models.TextChoices):
@@ -104,11 +54,21 @@ class Verification(models.TextChoices):
     DISPUTED = "disputed", "Disputed"
 
 
+class CategoryQuerySet(models.QuerySet):
+    def with_event_count(self):
+        """Each category's number of published events, as `event_count`."""
+        return self.annotate(
+            event_count=Count("events", filter=Q(events__status=Status.PUBLISHED))
+        )
+
+
 @reversion.register()
 class Category(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -149,6 +109,15 @@ class ActorQuerySet(models.QuerySet):
         )
         return self.filter(_named_in_public_record(OuterRef("pk")) | Exists(members_in_record))
 
+    def publishers(self):
+        """The media outlets of the public record: what a publisher filter can name."""
+        return self.public().filter(kind=Actor.Kind.MEDIA)
+
+    def filter_by(self, *, kind="", q=""):
+        """The API's actor filters: a kind, and words of the name or other spellings."""
+        actors = self.filter(kind=kind) if kind else self
+        return actors.search(q) if q else actors
+
 
 def _named_in_public_record(actor):
     return (
@@ -156,6 +125,14 @@ def _named_in_public_record(actor):
         | Exists(Statement.objects.public().filter(speaker=actor))
         | Exists(SourceArticle.objects.filter(publisher=actor))
     )
+
+
+class Naming(models.TextChoices):
+    """How a protected person is named in the record: what the shown name is."""
+
+    PSEUDONYM = "pseudonym", "pseudonym"
+    FIRST_NAME = "first_name", "first name only"
+    ANONYMOUS = "anonymous", "anonymous"
 
 
 @reversion.register()
@@ -170,7 +147,8 @@ class Actor(Versioned, models.Model):
     name = models.CharField(
         max_length=200,
         help_text="The name readers know, as the sources spell it most often. For a protected "
-        "identity: the pseudonym only, exactly as published (e.g. “Anzor”).",
+        "identity: only the name the source printed with the person's consent (a pseudonym, "
+        "a first name) or a descriptive label (“Anonymous survivor (CNN interview)”).",
     )
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
@@ -200,9 +178,26 @@ class Actor(Versioned, models.Model):
     )
     protected_identity = models.BooleanField(
         default=False,
-        help_text="A survivor or witness who speaks under a pseudonym or first name. Only the "
-        "name above is ever shown or served; aliases, affiliation, description and web address "
-        "must stay empty. Keep anything more out of the record entirely.",
+        help_text="A survivor or witness whose identity is protected. Only the name above is "
+        "ever shown or served, with what kind of name it is; aliases, affiliation, description "
+        "and web address must stay empty. Keep anything more out of the record entirely.",
+    )
+    naming = models.CharField(
+        "kind of name",
+        max_length=20,
+        choices=Naming.choices,
+        blank=True,
+        help_text="Protected identities only, and required for them: a pseudonym (a name the "
+        "source made up, e.g. GCN's “Ahmed”), first name only (the real first name, printed on "
+        "that condition, e.g. the AP's “Anzor”), or anonymous (the name is our descriptive "
+        "label). Readers see it beside the name.",
+    )
+    naming_note = models.CharField(
+        "how the name was printed",
+        max_length=100,
+        blank=True,
+        help_text="Protected identities only, optional: who printed the name, in a few words "
+        "(“as the AP printed it”). Nothing about the person.",
     )
 
     objects = ActorQuerySet.as_manager()
@@ -214,8 +209,15 @@ class Actor(Versioned, models.Model):
                 condition=Q(protected_identity=False)
                 | Q(aliases="", description="", url="", affiliation__isnull=True),
                 name="protected_actor_has_pseudonym_only",
-                violation_error_message="A protected identity has a pseudonym and nothing "
+                violation_error_message="A protected identity has its name and nothing "
                 "more: clear the aliases, affiliation, description and web address.",
+            ),
+            models.CheckConstraint(
+                condition=Q(protected_identity=False, naming="", naming_note="")
+                | Q(protected_identity=True, naming__in=Naming.values),
+                name="protected_actor_says_what_its_name_is",
+                violation_error_message="A protected identity says what kind of name it has "
+                "(pseudonym, first name only or anonymous); no other actor has one.",
             ),
             models.CheckConstraint(
                 condition=Q(url="") | Q(url__startswith="http://") | Q(url__startswith="https://"),
@@ -236,6 +238,21 @@ class Actor(Versioned, models.Model):
         return url_for("events:actor_detail", self.slug)
 
     @property
+    def naming_display(self):
+        """What the shown name is: "first name only, as the AP printed it" (protected only)."""
+        if not self.protected_identity:
+            return ""
+        return ", ".join(part for part in (self.get_naming_display(), self.naming_note) if part)
+
+    @property
+    def name_with_naming(self):
+        """The name as every public surface shows it: a protected identity's name says what
+        kind of name it is, "Anzor (first name only, as the AP printed it)"."""
+        if not self.protected_identity:
+            return self.name
+        return f"{self.name} ({self.naming_display})"
+
+    @property
     def alias_list(self):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
@@ -251,33 +268,38 @@ class Actor(Versioned, models.Model):
             ]
             if revealing:
                 raise ValidationError(
-                    "A protected identity has a pseudonym and nothing more: clear "
+                    "A protected identity has its name and nothing more: clear "
                     + ", ".join(revealing)
                     + "."
                 )
+            if not self.naming:
+                raise ValidationError(
+                    {"naming": "Say what the name of a protected identity is: a pseudonym, "
+                     "a first name only or an anonymous label."}
+                )
+        elif self.naming or self.naming_note:
+            raise ValidationError(
+                {"naming": "Only a protected identity has a kind of name: clear it, or tick "
+                 "protected identity."}
+            )
         if self.affiliation_id and self.affiliation_id == self.pk:
             raise ValidationError({"affiliation": "An actor cannot be affiliated to itself."})
 
 
-def _precision_field(verbose_name):
-    return models.PositiveSmallIntegerField(
-        f"{verbose_name} precision", choices=Precision.choices, default=Precision.DAY
-    )
+class SourceArticleQuerySet(models.QuerySet):
+    def with_public_citation_count(self):
+        """Each source's number of citations in the public record, as `citation_count`."""
+        public_citations = Citation.objects.public().filter(source=OuterRef("pk"))
+        return self.annotate(
+            citation_count=Coalesce(
+                public_citations.order_by().values("source").annotate(n=Count("pk")).values("n"),
+                0,
+            )
+        )
 
-
-class NormalizedPartialDates:
-    """Stores each partial date by its period's first day ("April 2017" as 2017-04-01).
-
-    Sorting and filtering compare stored first days, so a month-precision date saved as
-    2017-04-15 would sort wrongly: saving snaps it to the period's first day.
-    """
-
-    partial_dates = ()
-
-    def save(self, *args, **kwargs):
-        for name in self.partial_dates:
-            setattr(self, name, getattr(self, name))
-        super().save(*args, **kwargs)
+    def filter_by(self, *, publisher=None):
+        """The API's source filters."""
+        return self.filter(publisher=publisher) if publisher is not None else self
 
 
 class SourceType(models.TextChoices):
@@ -327,7 +349,7 @@ class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
         blank=True,
         help_text="The first day of the period the article was published in.",
     )
-    published_precision = _precision_field("publication date")
+    published_precision = precision_field("publication date")
     published_approximate = models.BooleanField("publication date approximate", default=False)
     author = models.CharField(max_length=200, blank=True)
     language = models.CharField(
@@ -350,6 +372,8 @@ class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
 
     published = PartialDateAttribute("published")
     partial_dates = ("published",)
+
+    objects = SourceArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["published_date", "published_precision", "title"]
@@ -482,7 +506,7 @@ class EventQuerySet(models.QuerySet):
         self,
         *,
         q="",
-        categories=(),
+        category=(),
         actor=None,
         actor_kind="",
         source=None,
@@ -499,8 +523,8 @@ class EventQuerySet(models.QuerySet):
         a whole period: from "2017-04" means from 1 April, to "2017-04" up to 30 April.
         """
         events = self
-        if categories:
-            events = events.filter(category__in=categories)
+        if category:
+            events = events.filter(category__in=category)
         if actor is not None:
             events = events.filter(
                 Exists(EventActor.objects.filter(event=OuterRef("pk"), actor=actor))
@@ -630,10 +654,10 @@ class Event(NormalizedPartialDates, Versioned, models.Model):
     start_date = models.DateField(
         "date", help_text="The first day of the period the event happened in."
     )
-    start_precision = _precision_field("date")
+    start_precision = precision_field("date")
     start_approximate = models.BooleanField("date approximate", default=False)
     end_date = models.DateField("end date", null=True, blank=True)
-    end_precision = _precision_field("end date")
+    end_precision = precision_field("end date")
     end_approximate = models.BooleanField("end date approximate", default=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="events")
     location = models.CharField(
@@ -799,6 +823,10 @@ class StatementQuerySet(models.QuerySet):
     def uncited(self):
         return self.filter(citations__isnull=True)
 
+    def for_listing(self):
+        """Everything a list of statements shows, in the order they were said."""
+        return self.select_related("speaker", "event").with_citations().chronological()
+
     def filter_by(self, *, q="", speaker=None, event=None, date_from=None, date_to=None):
         """Statement filters; dates mean what they mean for events (each end a whole period)."""
         statements = self
@@ -821,7 +849,7 @@ class Statement(NormalizedPartialDates, Versioned, models.Model):
     )
     speaker = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="statements")
     date = models.DateField(help_text="The first day of the period the words were said in.")
-    date_precision = _precision_field("date")
+    date_precision = precision_field("date")
     date_approximate = models.BooleanField("date approximate", default=False)
     venue = models.CharField(
         "where or to whom",
@@ -885,6 +913,14 @@ def _listed(instance, attribute, prefetches):
     return getattr(instance, attribute)
 
 
+class CitationQuerySet(models.QuerySet):
+    def public(self):
+        """Citations of a published event or of a public statement."""
+        return self.filter(
+            Q(event__status=Status.PUBLISHED) | Q(statement__in=Statement.objects.public())
+        )
+
+
 @reversion.register()
 class Citation(models.Model):
     source = models.ForeignKey(SourceArticle, on_delete=models.PROTECT, related_name="citations")
@@ -895,8 +931,10 @@ class Citation(models.Model):
         Statement, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
     excerpt = models.TextField(
-        help_text="The passage of the source that supports the claim, copied verbatim. For a "
-        "statement it must contain the quote."
+        help_text="The passage of the source that supports the claim, copied verbatim. Leave "
+        "out words with “[…]” (never anything else) to drop what identifies a protected "
+        "person; each part around it must stay verbatim and in order. For a statement it must "
+        "contain the quote."
     )
     is_summary = models.BooleanField(
         "excerpt is a summary",
@@ -908,6 +946,8 @@ class Citation(models.Model):
     note = models.CharField(
         max_length=300, blank=True, help_text="Optional: what this citation supports, if not all."
     )
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
@@ -938,12 +978,23 @@ class Citation(models.Model):
             raise ValidationError(
                 {"is_summary": "A statement's citation must quote the source, not summarise it."}
             )
-        if self.statement_id and self.excerpt:
-            quote = " ".join(self.statement.quote.split())
-            if quote not in " ".join(self.excerpt.split()):
-                raise ValidationError(
-                    {"excerpt": "The excerpt must contain the statement's quote verbatim."}
-                )
+        if self.statement_id and self.excerpt and not self.quotes_its_statement():
+            raise ValidationError(
+                {"excerpt": "The excerpt must contain the statement's quote verbatim (an "
+                 "elision […] in the quote must be in the excerpt too)."}
+            )
+        if self.excerpt and not visible_parts(self.excerpt):
+            raise ValidationError({"excerpt": "An excerpt needs words, not only elisions."})
+
+    def quotes_its_statement(self):
+        """The statement's quote, each of its visible parts, is in this excerpt's text, in
+        order (an elided quote matches an excerpt elided at the same place, or in full)."""
+        return appears_in_order(self.statement.quote, self.excerpt)
+
+    def is_verbatim_in(self, text):
+        """Each visible part of the excerpt is in the source text, in order. Summaries are
+        the curators' words: never compared."""
+        return self.is_summary or appears_in_order(self.excerpt, text)
 
 
 class RecordStateQuerySet(models.QuerySet):
@@ -951,6 +1002,10 @@ class RecordStateQuerySet(models.QuerySet):
         """(generation, changed_at) of the record, in one primary-key read."""
         row = self.filter(pk=RecordState.SINGLETON).values_list("generation", "changed_at")
         return row.first() or (0, None)
+
+    def last_changed(self):
+        """When anything in the record last changed (any save or delete, drafts included)."""
+        return self.current()[1]
 
     def generation(self):
         """The record's generation alone: what every cached page hit reads, so in plain SQL.

@@ -14,12 +14,13 @@ from ninja.schema import DjangoGetter
 from pydantic import BaseModel, model_validator
 
 from .links import url_for
-from .models import Actor, SourceType, Verification
+from .models import Actor, Naming, SourceType, Verification
 from .partial_dates import PartialDate
 
 ActorKind = Literal[tuple(Actor.Kind.values)]
 VerificationValue = Literal[tuple(Verification.values)]
 SourceTypeValue = Literal[tuple(SourceType.values)]
+NamingValue = Literal[tuple(Naming.values)]
 
 
 class Out(Schema):
@@ -129,11 +130,31 @@ class CategoryOut(CategoryRef):
 class ActorRef(Out):
     id: int
     slug: str
-    name: str = Field(description="For a protected identity: the pseudonym, and nothing else.")
+    name: str = Field(
+        description="For a protected identity: the name the source printed (a pseudonym or a "
+        "first name) or our descriptive label, and nothing else."
+    )
     kind: ActorKind
     protected_identity: bool
+    naming: NamingValue | None = Field(
+        description="For a protected identity, what `name` is: pseudonym, first_name (the "
+        "real first name only, printed on that condition) or anonymous (a descriptive label); "
+        "null for everyone else."
+    )
+    naming_display: str | None = Field(
+        description="The same in words, as pages show it beside the name: “first name only, "
+        "as the AP printed it”."
+    )
     url: str = Field(description="The actor's page on the site.")
     api_url: str
+
+    @staticmethod
+    def resolve_naming(actor):
+        return actor.naming or None if actor.protected_identity else None
+
+    @staticmethod
+    def resolve_naming_display(actor):
+        return actor.naming_display or None
 
     @staticmethod
     def resolve_url(actor, context):

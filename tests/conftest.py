@@ -1,14 +1,47 @@
+"""Every fixture the tests share, and the one dataset most of them read (`record`)."""
+
+import datetime
+import json
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
+from events.chronology import DEFAULT_PATH
+from events.models import Actor, SourceType, Status, Verification
+from events.partial_dates import Precision
+
+from .factories import (
+    DRAFT_ONLY_ACTOR,
+    DRAFT_QUOTE,
+    DRAFT_TITLE,
+    ActorFactory,
+    CategoryFactory,
+    CitationFactory,
+    EventActorFactory,
+    EventFactory,
+    MediaOutletFactory,
+    PublishedEventFactory,
+    PublishedStatementFactory,
+    SourceArticleFactory,
+    StatementFactory,
+)
+
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with an empty cache, so query counts do not depend on test order."""
+    """Every test starts with an empty cache, so query counts do not depend on test order and
+    the API's throttle counts each test's requests from zero."""
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def chronology_data():
+    """The bundled chronology file, as read (never changed by a test)."""
+    return json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
 
 
 @pytest.fixture
@@ -24,3 +57,103 @@ def curator(django_user_model):
 def curator_client(client, curator):
     client.force_login(curator)
     return client
+
+
+@pytest.fixture
+def record():
+    """A small record: three published events, a draft, statements, a protected identity."""
+    reporting = CategoryFactory(name="Reporting", slug="reporting")
+    denials = CategoryFactory(name="Denials", slug="denials")
+    response = CategoryFactory(name="International response", slug="international-response")
+    government = ActorFactory(
+        name="Government of Chechnya", slug="chechen-government", kind=Actor.Kind.GOVERNMENT
+    )
+    kadyrov = ActorFactory(
+        name="Ramzan Kadyrov",
+        slug="ramzan-kadyrov",
+        aliases="Ramazan Kadyrov",
+        description="Head of the Chechen Republic.",
+        url="https://example.org/kadyrov",
+        affiliation=government,
+    )
+    survivor = ActorFactory(name="Anzor", slug="anzor", protected_identity=True,
+                            naming="first_name", naming_note="as the AP printed it")
+    novaya = MediaOutletFactory(name="Novaya Gazeta", slug="novaya-gazeta")
+    draft_only = ActorFactory(name=DRAFT_ONLY_ACTOR, slug="draft-only-person")
+    expose = SourceArticleFactory(
+        title="Honour killing", slug="novaya-expose", publisher=novaya,
+        url="https://novayagazeta.example/expose",
+        published_date=datetime.date(2017, 4, 1),
+    )
+    hbo = SourceArticleFactory(
+        title="Real Sports interview", slug="hbo-interview",
+        url="https://hbo.example/real-sports", published_date=datetime.date(2017, 7, 1),
+        published_precision=Precision.MONTH, source_type=SourceType.OPINION, language="ru",
+    )
+
+    exposé_event = PublishedEventFactory(
+        title="Novaya Gazeta reports the detentions",
+        slug="novaya-gazeta-reports",
+        summary="The newspaper reports that more than a hundred men were detained in Argun.",
+        start_date=datetime.date(2017, 4, 1),
+        end_date=datetime.date(2017, 4, 3),
+        category=reporting,
+        location="Argun, Chechnya",
+        verification=Verification.CORROBORATED,
+        citation__source=expose,
+        citation__excerpt="more than a hundred men",
+    )
+    EventActorFactory(event=exposé_event, actor=novaya, role="reported")
+    EventActorFactory(event=exposé_event, actor=survivor, role="detained")
+    denial = PublishedEventFactory(
+        title="Kadyrov denies on HBO",
+        slug="kadyrov-denies-hbo",
+        summary="Kadyrov tells HBO there are no such people in Chechnya.",
+        start_date=datetime.date(2017, 7, 1),
+        start_precision=Precision.MONTH,
+        start_approximate=True,
+        category=denials,
+        verification=Verification.DISPUTED,
+        verification_note="The date of the interview's recording is not given.",
+        citation__source=hbo,
+        citation__excerpt="We don't have any gays.",
+    )
+    EventActorFactory(event=denial, actor=kadyrov, role="denied")
+    condemnation = PublishedEventFactory(
+        title="Condemnation abroad",
+        slug="condemnation-abroad",
+        summary="Governments condemn the purge.",
+        start_date=datetime.date(2017, 1, 1),
+        start_precision=Precision.YEAR,
+        category=response,
+        citation__source=expose,
+    )
+    EventActorFactory(event=condemnation, actor=government, role="criticised")
+    draft = EventFactory(
+        title=DRAFT_TITLE, slug="draft-event", summary="Not yet checked.",
+        start_date=datetime.date(2017, 5, 5), category=denials,
+    )
+    CitationFactory(event=draft, source=hbo)
+    EventActorFactory(event=draft, actor=draft_only, role="accused")
+
+    testimony = PublishedStatementFactory(
+        quote="They beat us with pipes.", speaker=survivor, event=exposé_event,
+        date=datetime.date(2017, 4, 2), venue="to Novaya Gazeta",
+        citation__source=expose,
+    )
+    interview = PublishedStatementFactory(
+        quote="We don't have any gays.", speaker=kadyrov, event=denial,
+        date=datetime.date(2017, 7, 1), date_precision=Precision.MONTH, venue="HBO Real Sports",
+        citation__source=hbo,
+    )
+    StatementFactory(quote=DRAFT_QUOTE, speaker=kadyrov, event=denial, status=Status.DRAFT)
+    PublishedStatementFactory(
+        quote="Words in a draft event stay unpublished.", speaker=kadyrov, event=draft,
+        citation__source=hbo,
+    )
+    return SimpleNamespace(
+        reporting=reporting, denials=denials, response=response, government=government,
+        kadyrov=kadyrov, survivor=survivor, novaya=novaya, draft_only=draft_only,
+        expose=expose, hbo=hbo, exposé_event=exposé_event, denial=denial,
+        condemnation=condemnation, draft=draft, testimony=testimony, interview=interview,
+    )

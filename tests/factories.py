@@ -8,12 +8,18 @@ from events.models import (
     Citation,
     Event,
     EventActor,
+    Naming,
     SourceArticle,
     SourceType,
     Statement,
     Status,
 )
 from events.partial_dates import Precision
+
+# The drafts of the shared dataset (tests/conftest.py `record`): no public surface may show them.
+DRAFT_TITLE = "Unconfirmed claim still under review"
+DRAFT_QUOTE = "Words nobody has verified yet"
+DRAFT_ONLY_ACTOR = "Person named only in a draft"
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -32,6 +38,11 @@ class ActorFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Actor {n}")
     slug = factory.Sequence(lambda n: f"actor-{n}")
     kind = Actor.Kind.PERSON
+    protected_identity = False
+    # A protected identity must say what its name is; the factory's default is a pseudonym.
+    naming = factory.LazyAttribute(
+        lambda actor: Naming.PSEUDONYM if actor.protected_identity else ""
+    )
 
 
 class MediaOutletFactory(ActorFactory):

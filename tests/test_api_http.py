@@ -4,13 +4,8 @@ import pytest
 from django.utils.http import http_date
 
 from events.models import Event
-from tests import test_api_events
 
 pytestmark = pytest.mark.django_db
-
-# The API tests share test_api_events' record and its throttle reset.
-record = test_api_events.record
-fresh_throttle = test_api_events.fresh_throttle
 
 DATA_URLS = [
     "/api/v1/events",

@@ -3,8 +3,9 @@ import datetime
 import pytest
 
 from events.models import Actor
-from tests import test_api_events
 from tests.factories import (
+    DRAFT_ONLY_ACTOR,
+    DRAFT_QUOTE,
     ActorFactory,
     CategoryFactory,
     EventActorFactory,
@@ -13,13 +14,8 @@ from tests.factories import (
     PublishedStatementFactory,
     SourceArticleFactory,
 )
-from tests.test_api_events import DRAFT_ONLY_ACTOR, DRAFT_QUOTE
 
 pytestmark = pytest.mark.django_db
-
-# The API tests share test_api_events' record and its throttle reset.
-record = test_api_events.record
-fresh_throttle = test_api_events.fresh_throttle
 
 
 def slugs(response):
@@ -81,6 +77,8 @@ def test_protected_identity_is_served_by_pseudonym_and_slug_only(client, record)
 
     assert anzor["name"] == "Anzor"
     assert anzor["protected_identity"] is True
+    assert anzor["naming"] == "first_name"
+    assert anzor["naming_display"] == "first name only, as the AP printed it"
     assert anzor["aliases"] == []
     assert anzor["description"] == ""
     assert anzor["website"] is None

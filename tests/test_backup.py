@@ -18,7 +18,7 @@ from .factories import (
     PublishedEventFactory,
     PublishedStatementFactory,
 )
-from .test_history import change_form
+from .helpers import change_form
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +32,16 @@ def empty_the_database():
 
 
 @pytest.fixture
-def record(curator_client):
-    """A record with a history: the bundled loader's kind of data plus an admin correction."""
+def extra_event(curator_client):
+    """The bundled chronology plus a few items, with a history that holds an admin correction.
+    Returns one of the items added."""
     organisation = ActorFactory(name="Russian LGBT Network", kind=Actor.Kind.ORGANISATION)
     member = ActorFactory(name="Svetlana Zakharova", affiliation=organisation)
     event = PublishedEventFactory(title="Exposé “Honour killing”", summary="Über 100 men.")
     EventActorFactory(event=event, actor=member, role="reported")
     PublishedStatementFactory(event=event, speaker=member, quote="There is still no reaction.")
-    Actor.objects.create(name="Anzor", slug="anzor", protected_identity=True)
+    Actor.objects.create(name="Anzor", slug="anzor", protected_identity=True,
+                                 naming="first_name", naming_note="as the AP printed it")
     call_command("load_chronology", verbosity=0)  # real data, and a first revision
     # An edit through the admin, so the history has a curator's revision in it.
     edited = Event.objects.get(slug="novaya-gazeta-expose")
@@ -51,10 +53,10 @@ def record(curator_client):
     return event
 
 
-def test_backup_then_restore_round_trips_byte_for_byte(record, tmp_path):
+def test_backup_then_restore_round_trips_byte_for_byte(extra_event, tmp_path):
     # A time whose microseconds fall below a millisecond: Django's own JSON cut it to
     # "…12.000", restored it as …12 and wrote "…12" the second time (it failed now and then).
-    Event.objects.filter(pk=record.pk).update(
+    Event.objects.filter(pk=extra_event.pk).update(
         updated_at=datetime.datetime(2017, 4, 1, 9, 36, 12, 123, tzinfo=datetime.UTC)
     )
     first, second = tmp_path / "first.json", tmp_path / "second.json"
@@ -74,7 +76,7 @@ def test_backup_then_restore_round_trips_byte_for_byte(record, tmp_path):
     PublishedEventFactory(title="Added after the restore")
 
 
-def test_restore_refuses_a_database_that_is_not_empty(record, tmp_path):
+def test_restore_refuses_a_database_that_is_not_empty(extra_event, tmp_path):
     backup = tmp_path / "backup.json"
     call_command("backup_record", str(backup))
     before = Event.objects.count()
@@ -83,7 +85,7 @@ def test_restore_refuses_a_database_that_is_not_empty(record, tmp_path):
     assert Event.objects.count() == before
 
 
-def test_backup_keeps_non_ascii_and_protected_identities_as_they_are(record, tmp_path):
+def test_backup_keeps_non_ascii_and_protected_identities_as_they_are(extra_event, tmp_path):
     backup = tmp_path / "backup.json"
     call_command("backup_record", str(backup))
     text = backup.read_text(encoding="utf-8")

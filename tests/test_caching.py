@@ -1,9 +1,11 @@
 """Whole-page caching: fast repeat requests, and a curator's change visible at once."""
 
 import pytest
-from django.test import override_settings
+from django.core.cache import cache
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
+from events.caching import page_cache_key
 from events.models import Event, RecordState, Status
 
 from .factories import EventFactory, PublishedEventFactory
@@ -157,7 +159,15 @@ def test_only_public_pages_are_cached(client, event, django_assert_max_num_queri
     with django_assert_max_num_queries(20) as captured:
         assert client.get("/api/v1/events").status_code == 200
     assert len(captured.captured_queries) > 1  # answered by the API, not the page cache
+    generation = RecordState.objects.generation()
+
+    def stored(path):
+        return cache.get(page_cache_key(RequestFactory().get(path), generation)) is not None
+
     assert client.get("/no-such-page/").status_code == 404
+    assert not stored("/api/v1/events") and not stored("/no-such-page/")
+    client.get("/")
+    assert stored("/")  # what the two checks above would have seen
 
 
 def test_responses_that_set_or_vary_on_cookies_are_never_stored():

@@ -6,15 +6,15 @@ import pytest
 
 from events.models import Citation
 from events.partial_dates import Precision
-from tests import test_api_events
-from tests.factories import EventActorFactory, PublishedEventFactory, PublishedStatementFactory
-from tests.test_api_events import DRAFT_ONLY_ACTOR, DRAFT_TITLE
+from tests.factories import (
+    DRAFT_ONLY_ACTOR,
+    DRAFT_TITLE,
+    EventActorFactory,
+    PublishedEventFactory,
+    PublishedStatementFactory,
+)
 
 pytestmark = pytest.mark.django_db
-
-# The API tests share test_api_events' record and its throttle reset.
-record = test_api_events.record
-fresh_throttle = test_api_events.fresh_throttle
 
 TIMELINE_DATE_PARTS = {"year", "month", "day", "hour", "minute", "second", "millisecond",
                        "display_date", "format"}
@@ -107,7 +107,9 @@ def test_csv_export_has_one_row_per_event(client, record):
     assert exposé["date"] == "2017-04-01" and exposé["end_date"] == "2017-04-03"
     assert exposé["date_display"] == "1-3 April 2017"
     assert exposé["category"] == "Reporting"
-    assert exposé["actors"] == "Novaya Gazeta (reported); Anzor (detained)"
+    assert exposé["actors"] == (
+        "Novaya Gazeta (reported); Anzor (first name only, as the AP printed it) (detained)"
+    )
     assert exposé["citation_urls"] == "https://novayagazeta.example/expose"
     assert exposé["sources"] == "Honour killing (Novaya Gazeta; original reporting; English)"
     assert exposé["url"] == "http://testserver/events/novaya-gazeta-reports/"

@@ -1,21 +1,17 @@
-"""The Atom feed, and the schema.org JSON-LD embedded in event pages."""
+"""The Atom feed (events/feeds.py)."""
 
 import datetime
-import json
-import re
 
 import feedparser
 import pytest
 
-from tests import test_api_events
-from tests.factories import PublishedEventFactory, PublishedStatementFactory
-from tests.test_api_events import DRAFT_QUOTE, DRAFT_TITLE
+from tests.factories import (
+    DRAFT_TITLE,
+    PublishedEventFactory,
+    PublishedStatementFactory,
+)
 
 pytestmark = pytest.mark.django_db
-
-# The API tests share test_api_events' record and its throttle reset.
-record = test_api_events.record
-fresh_throttle = test_api_events.fresh_throttle
 
 
 def parse_feed(response):
@@ -78,61 +74,3 @@ def test_feed_runs_a_constant_number_of_queries(client, django_assert_num_querie
     with django_assert_num_queries(6):
         response = client.get("/feed/")
     assert len(parse_feed(response).entries) == size
-
-
-# JSON-LD
-
-JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
-
-
-def page_jsonld(client, slug):
-    response = client.get(f"/events/{slug}/")
-    assert response.status_code == 200
-    html = response.content.decode()
-    [block] = JSONLD.findall(html)
-    return json.loads(block), html
-
-
-def test_event_page_embeds_schema_org_jsonld(client, record):
-    data, _ = page_jsonld(client, "novaya-gazeta-reports")
-
-    assert data["@context"] == "https://schema.org"
-    assert data["@type"] == "Event"
-    assert data["name"] == "Novaya Gazeta reports the detentions"
-    assert data["url"] == "http://testserver/events/novaya-gazeta-reports/"
-    assert data["startDate"] == "2017-04-01"
-    assert data["endDate"] == "2017-04-03"
-    assert data["location"] == {"@type": "Place", "name": "Argun, Chechnya"}
-    [article] = data["recordedIn"]
-    assert article["@type"] == "NewsArticle"
-    assert article["url"] == "https://novayagazeta.example/expose"
-    assert article["publisher"]["name"] == "Novaya Gazeta"
-    [quotation] = data["subjectOf"]
-    assert quotation["@type"] == "Quotation"
-    assert quotation["text"] == "They beat us with pipes."
-    assert quotation["creator"] == {"@type": "Person", "name": "Anzor"}  # a pseudonym, no link
-    assert quotation["citation"][0]["headline"] == "Honour killing"
-
-
-def test_jsonld_partial_dates_and_no_drafts(client, record):
-    data, html = page_jsonld(client, "kadyrov-denies-hbo")
-
-    assert data["startDate"] == "2017-07"
-    assert "location" not in data
-    assert [q["text"] for q in data["subjectOf"]] == ["We don't have any gays."]
-    assert data["subjectOf"][0]["creator"]["url"] == "http://testserver/actors/ramzan-kadyrov/"
-    assert DRAFT_QUOTE not in html
-
-
-def test_jsonld_cannot_close_its_script_element(client, record):
-    hostile = "</script><script>alert('x')</script><!-- & -->"
-    event = PublishedEventFactory(title=hostile, summary=hostile, location=hostile)
-    PublishedStatementFactory(event=event, quote=hostile)
-
-    data, html = page_jsonld(client, event.slug)
-
-    assert data["name"] == hostile
-    assert data["subjectOf"][0]["text"] == hostile
-    [block] = JSONLD.findall(html)
-    assert "<" not in block and ">" not in block and "&" not in block
-    assert "\\u003c/script\\u003e" in block

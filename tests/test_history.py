@@ -13,19 +13,14 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
+from events.fields import ConcurrentEditError
 from events.history import public_change_log
-from events.models import Citation, ConcurrentEditError, Event
+from events.models import Citation, Event
 
 from .factories import CitationFactory, PublishedEventFactory
+from .helpers import change_form, form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def change_form(client, event):
-    """The admin change form of event, as a curator's browser would post it back."""
-    response = client.get(reverse("admin:events_event_change", args=[event.pk]))
-    assert response.status_code == 200
-    return form_data(response)
 
 
 @pytest.fixture
@@ -98,29 +93,6 @@ class TestHistory:
         assert set(restored.citations.values_list("excerpt", flat=True)) == excerpts
 
 
-def form_data(response):
-    """The data of a rendered admin change form (change, revert and recover pages)."""
-    data = {}
-    formsets = [inline.formset for inline in response.context["inline_admin_formsets"]]
-    forms = [response.context["adminform"].form, *[form for fs in formsets for form in fs]]
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            key = form.add_prefix(name)
-            if value is True:
-                data[key] = "on"
-            elif isinstance(value, list | tuple):
-                data[key] = [str(item) for item in value]
-            else:
-                data[key] = str(value.display() if hasattr(value, "display") else value)
-    for formset in formsets:
-        for name in formset.management_form.fields:
-            data[formset.management_form.add_prefix(name)] = str(
-                formset.management_form[name].value()
-            )
-    return data
 
 
 class TestPublicChangeLog:

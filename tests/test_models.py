@@ -136,9 +136,9 @@ def test_non_http_source_url_is_refused_by_the_database_too():
 
 class TestProtectedIdentities:
     def test_a_protected_actor_has_a_pseudonym_and_nothing_more(self):
-        ahmed = Actor(name="Ahmed", slug="ahmed", protected_identity=True,
+        ahmed = Actor(name="Ahmed", slug="ahmed", protected_identity=True, naming="pseudonym",
                       description="A man in his 30s from Argun")
-        with pytest.raises(ValidationError, match="pseudonym and nothing more"):
+        with pytest.raises(ValidationError, match="its name and nothing more"):
             ahmed.full_clean()
         assert_refused_by_database(ahmed.save)
 
@@ -146,14 +146,37 @@ class TestProtectedIdentities:
     def test_each_revealing_field_is_refused_in_the_database(self, field):
         values = {"aliases": "Real Name", "url": "https://example.org",
                   "affiliation": ActorFactory(kind=Actor.Kind.ORGANISATION)}
-        actor = Actor(name="Anzor", slug="anzor", protected_identity=True,
+        actor = Actor(name="Anzor", slug="anzor", protected_identity=True, naming="pseudonym",
                       **{field: values[field]})
         assert_refused_by_database(actor.save)
 
-    def test_a_pseudonym_alone_is_fine(self):
-        anzor = Actor(name="Anzor", slug="anzor", protected_identity=True)
+    @pytest.mark.parametrize("naming", ["pseudonym", "first_name", "anonymous"])
+    def test_a_name_and_its_kind_alone_are_fine(self, naming):
+        anzor = Actor(name="Anzor", slug="anzor", protected_identity=True, naming=naming)
         anzor.full_clean()
         anzor.save()
+
+    def test_a_protected_identity_must_say_what_its_name_is(self):
+        anzor = Actor(name="Anzor", slug="anzor", protected_identity=True)
+        with pytest.raises(ValidationError) as error:
+            anzor.full_clean()
+        assert "naming" in error.value.message_dict
+        assert_refused_by_database(anzor.save)
+
+    def test_only_a_protected_identity_has_a_kind_of_name(self):
+        lavrov = Actor(name="Sergey Lavrov", slug="lavrov", naming="pseudonym")
+        with pytest.raises(ValidationError, match="Only a protected identity"):
+            lavrov.full_clean()
+        assert_refused_by_database(lavrov.save)
+
+    def test_the_name_shown_says_what_kind_of_name_it_is(self):
+        anzor = Actor(name="Anzor", protected_identity=True, naming="first_name",
+                      naming_note="as the AP printed it")
+        label = Actor(name="Anonymous survivor (CNN interview)", protected_identity=True,
+                      naming="anonymous")
+        assert anzor.name_with_naming == "Anzor (first name only, as the AP printed it)"
+        assert label.name_with_naming == "Anonymous survivor (CNN interview) (anonymous)"
+        assert Actor(name="Sergey Lavrov").name_with_naming == "Sergey Lavrov"
 
 
 def test_an_actor_cannot_be_affiliated_to_itself():
@@ -241,3 +264,26 @@ class TestSourceTypeAndPublisher:
     def test_the_audit_rules_name_a_missing_publisher_and_type(self):
         source = SourceArticleFactory(publisher=None, source_type="")
         assert source.record_problems() == ["has no publisher", "has no type"]
+
+
+class TestElidedExcerpts:
+    QUOTE = "They beat us with pipes."
+
+    def citation(self, excerpt, quote=QUOTE):
+        statement = StatementFactory(quote=quote)
+        return Citation(source=SourceArticleFactory(), statement=statement, excerpt=excerpt)
+
+    def test_a_quote_may_sit_in_an_elided_excerpt(self):
+        self.citation("He said, near […]: They beat us with pipes. […] It went on.").full_clean()
+
+    def test_a_quote_cannot_straddle_an_elision(self):
+        with pytest.raises(ValidationError, match="quote verbatim"):
+            self.citation("They beat us […] with pipes.").full_clean()
+
+    def test_an_elided_quote_matches_the_excerpt_elided_alike(self):
+        self.citation("They beat us […] with pipes.", quote="They beat us […] with pipes.").full_clean()
+
+    def test_an_excerpt_of_elisions_only_is_refused(self):
+        citation = Citation(source=SourceArticleFactory(), event=EventFactory(), excerpt="[…]")
+        with pytest.raises(ValidationError, match="only elisions"):
+            citation.full_clean()

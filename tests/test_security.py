@@ -24,8 +24,7 @@ from events.exports import FORMULA_PREFIXES
 from events.models import Actor, Category, Citation, Event, SourceArticle, Statement
 
 from .factories import PublishedEventFactory
-from .test_admin import inline_management
-from .test_settings import PRODUCTION, run_manage
+from .helpers import PRODUCTION, inline_management, run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -289,7 +288,7 @@ def entered(curator_client, payload):
     })
     admin_add(client, "actor", {
         "name": text["protected_name"], "slug": "xss-survivor", "kind": "person",
-        "protected_identity": "on",
+        "protected_identity": "on", "naming": "pseudonym",
     })
     admin_add(client, "actor", {"name": text["outlet_name"], "slug": "xss-outlet",
                                 "kind": "media"})
@@ -476,7 +475,7 @@ def test_csv_export_neutralises_formulas(client, entered):
     assert row["summary"] == as_text(text["event_summary"])
     assert row["verification_note"] == as_text(text["event_note"])
     assert row["actors"] == as_text(
-        f"{text['actor_name']} ({text['role']}); {text['protected_name']} (survivor)"
+        f"{text['actor_name']} ({text['role']}); {text['protected_name']} (pseudonym) (survivor)"
     )
 
 

@@ -9,25 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def run_manage(*args, env_overrides):
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    env.pop("DATABASE_URL", None)
-    env.update(env_overrides)
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )
-
-
-PRODUCTION = {
-    "DJANGO_SETTINGS_MODULE": "timeline.settings",
-    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-    "DJANGO_ALLOWED_HOSTS": "chronology.example.org",
-    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
-}
+from .helpers import PRODUCTION, ROOT, run_manage
 
 
 def test_check_deploy_is_clean_in_production():

@@ -2,10 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from events.api import record_last_modified
 from events.feeds import EventFeed
+from events.http import public_read_only, record_last_modified
 
-from .api import api, public_read_only
+from .api import api
 
 admin.site.site_header = "Chechnya 2017 chronology: curators"
 admin.site.site_title = "Chronology curators"

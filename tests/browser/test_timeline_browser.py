@@ -32,7 +32,8 @@ def record():
         start=PartialDate.parse("2017-04-01"), citation__source=source,
         verification="disputed", verification_note="Counts differ between sources.",
     )
-    anzor = Actor.objects.create(name="Anzor", slug="anzor", protected_identity=True)
+    anzor = Actor.objects.create(name="Anzor", slug="anzor", protected_identity=True,
+                                 naming="first_name", naming_note="as the AP printed it")
     EventActorFactory(event=expose, actor=anzor, role="survivor")
     denial_event = PublishedEventFactory(
         title="Spokesman denies the report", slug="denial", category=denial,

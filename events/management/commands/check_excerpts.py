@@ -1,9 +1,10 @@
 """manage.py check_excerpts FOLDER: are the citation excerpts really in the archived articles?
 
 For every citation whose source names an archived text file, the excerpt must appear verbatim in
-FOLDER/<archive_filename>. Runs of whitespace are treated as one space (line breaks in an
-excerpt are not a change of wording); nothing else is normalised, so a changed quote mark,
-corrected typo or dropped word is reported.
+FOLDER/<archive_filename>: where it leaves words out with "[…]", each visible part, in order
+(events/excerpts.py). Runs of whitespace are treated as one space (line breaks in an excerpt
+are not a change of wording); nothing else is normalised, so a changed quote mark, corrected
+typo or silently dropped word is reported.
 
 A citation marked is_summary holds the curators' summary of its source, not a quotation, so it is
 skipped; the summary line says how many were.
@@ -13,11 +14,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from events.excerpts import collapse_whitespace
 from events.models import Citation
-
-
-def collapse_whitespace(text):
-    return " ".join(text.split())
 
 
 class Command(BaseCommand):
@@ -51,7 +49,7 @@ class Command(BaseCommand):
                     f"Citation {citation.pk} ({citation.source.slug}): "
                     f"the archived file {folder / filename} is missing or unreadable."
                 )
-            elif collapse_whitespace(citation.excerpt) not in archived:
+            elif not citation.is_verbatim_in(archived):
                 start = collapse_whitespace(citation.excerpt)[:60]
                 failures.append(
                     f"Citation {citation.pk} ({citation.source.slug}): excerpt not found "

@@ -23,8 +23,10 @@ from events.models import (
     Citation,
     Event,
     EventActor,
+    Naming,
     RecordState,
     SourceArticle,
+    SourceType,
     Statement,
     Status,
     Verification,
@@ -299,6 +301,7 @@ class SyntheticRecord:
                 slug=f"{slugify(name)[:150]}-{number + 1}",
                 kind=kind,
                 protected_identity=protected,
+                naming=rng.choice(Naming.values) if protected else "",
             )
             if not protected:
                 actor.description = (
@@ -334,6 +337,7 @@ class SyntheticRecord:
                 author=f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
                 if rng.random() < 0.6 else "",
                 language=rng.choice(["en", "en", "en", "ru", "de"]),
+                source_type=rng.choice(SourceType.values),
                 notes=self._sentence() if rng.random() < 0.3 else "",
             )
             source.published = published

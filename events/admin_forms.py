@@ -1,0 +1,176 @@
+"""The curators' forms: what the admin validates before a save.
+
+Each rule a curator can trip over comes back as a form error: an edit over someone else's
+newer save, a published event or statement without a citation, a statement whose excerpt does
+not contain its quote.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+
+from .history import changes_since
+from .models import Actor, Citation, Event, SourceArticle, Statement, Status
+from .partial_dates import PartialDateFormField, PartialDateFormMixin
+
+
+class VersionedModelForm(forms.ModelForm):
+    """Carries the version the curator opened, so a save over someone else's is refused.
+
+    The check here gives a form error that lists what the other curator changed, with the
+    curator's own edits kept in the form; Versioned._do_update repeats it in the UPDATE itself
+    for the moment between this check and the save.
+    """
+
+    # Not named "version": Django refuses a form field named after a non-editable model field.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["opened_version"] = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.instance.pk:
+            return cleaned_data
+        opened = cleaned_data.get("opened_version")
+        if opened != self.instance.version:
+            raise ValidationError(self._conflict_message(opened), code="concurrent_edit")
+        self.instance.expected_version = opened
+        return cleaned_data
+
+    def _conflict_message(self, opened):
+        what = self.instance._meta.verbose_name
+        message = (
+            f"Someone else saved this {what} after you opened it (you opened version "
+            f"{opened}; it is now at version {self.instance.version}). Nothing of yours has been "
+            "saved yet and your edits are still in the form below. "
+        )
+        changes = changes_since(self.instance, opened) if opened else None
+        if changes:
+            listed = "; ".join(
+                f"{name}: now “{short(str(value), 120)}”" for name, value in changes
+            )
+            message += f"They changed {listed}. "
+        message += (
+            "Open the current version in another tab, bring your changes in line with it, then "
+            "reload this page and save again."
+        )
+        return message
+
+def short(text, length=80):
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+class CitationRequiredFormSet(BaseInlineFormSet):
+    """Refuses to leave a published event or statement without a citation."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or self.instance.status != Status.PUBLISHED:
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
+        ]
+        if not kept:
+            what = self.instance._meta.verbose_name
+            raise ValidationError(
+                f"A published {what} needs at least one citation: add the source and the "
+                "excerpt that supports it, or save it as a draft.",
+                code="citation_required",
+            )
+
+class StatementInlineForm(PartialDateFormMixin, forms.ModelForm):
+    """A statement entered with its event, and the citation that carries its quote."""
+
+    said_on = PartialDateFormField(label="Date")
+    cite_source = forms.ModelChoiceField(
+        queryset=SourceArticle.objects.all(),
+        required=False,
+        label="Cited in",
+        help_text="The source article the quote is taken from.",
+    )
+    cite_excerpt = forms.CharField(
+        required=False,
+        label="Excerpt",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The passage of that source containing the quote, verbatim.",
+    )
+
+    class Meta:
+        model = Statement
+        fields = ["quote", "speaker", "said_on", "venue", "status"]
+        widgets = {"quote": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        source, excerpt = cleaned_data.get("cite_source"), cleaned_data.get("cite_excerpt", "")
+        if bool(source) != bool(excerpt.strip()):
+            raise ValidationError("Give both the source and the excerpt, or neither.")
+        quote = cleaned_data.get("quote", "")
+        if source and quote and " ".join(quote.split()) not in " ".join(excerpt.split()):
+            self.add_error("cite_excerpt", "The excerpt must contain the quote verbatim.")
+        already_cited = self.instance.pk and self.instance.citations.exists()
+        if cleaned_data.get("status") == Status.PUBLISHED and not (source or already_cited):
+            raise ValidationError(
+                "A published statement needs a citation: give the source and excerpt, or save "
+                "it as a draft."
+            )
+        return cleaned_data
+
+    def save(self, commit=True):
+        statement = super().save(commit=commit)
+        if commit:
+            self._cite(statement)
+        else:
+            save_m2m = self.save_m2m
+
+            def save_m2m_and_cite():
+                save_m2m()
+                self._cite(statement)
+
+            self.save_m2m = save_m2m_and_cite
+        return statement
+
+    def _cite(self, statement):
+        source = self.cleaned_data.get("cite_source")
+        if source:
+            Citation.objects.get_or_create(
+                source=source, statement=statement, excerpt=self.cleaned_data["cite_excerpt"]
+            )
+
+class EventAdminForm(PartialDateFormMixin, VersionedModelForm):
+    start = PartialDateFormField(label="Date")
+    end = PartialDateFormField(
+        label="End date", required=False, help_text="Only for events that lasted; same format."
+    )
+
+    class Meta:
+        model = Event
+        fields = ["title", "slug", "start", "end", "category", "location", "summary", "status",
+                  "verification", "verification_note"]
+
+class StatementAdminForm(PartialDateFormMixin, VersionedModelForm):
+    said_on = PartialDateFormField(label="Date")
+
+    class Meta:
+        model = Statement
+        fields = ["quote", "speaker", "said_on", "venue", "event", "status"]
+
+class SourceArticleAdminForm(PartialDateFormMixin, VersionedModelForm):
+    published = PartialDateFormField(label="Publication date", required=False)
+
+    class Meta:
+        model = SourceArticle
+        fields = ["title", "slug", "publisher", "source_type", "url", "published", "author",
+                  "language", "archive_filename", "notes"]
+
+class ActorAdminForm(VersionedModelForm):
+    class Meta:
+        model = Actor
+        fields = ["name", "slug", "kind", "protected_identity", "naming", "naming_note",
+                  "aliases", "affiliation", "description", "url"]

@@ -1,0 +1,44 @@
+"""Excerpts with elisions: what "verbatim" means once words may be left out.
+
+An excerpt may drop words with a visible marker, "[…]" (or "[...]", as typed on a keyboard),
+to leave out what identifies a protected person or what the event does not need. The verbatim
+rule then holds for each visible part: every part appears in the source's text, in the order
+the excerpt gives them. Runs of whitespace count as one space (a line break in an excerpt is
+not a change of wording); nothing else is normalised.
+"""
+
+import re
+
+ELISION = re.compile(r"\[(?:…|\.\.\.)\]")
+
+
+def collapse_whitespace(text):
+    return " ".join(text.split())
+
+
+def visible_parts(excerpt):
+    """The words an excerpt shows, in order, without its elision markers."""
+    return [part for part in (collapse_whitespace(p) for p in ELISION.split(excerpt)) if part]
+
+
+def has_elision(excerpt):
+    return bool(ELISION.search(excerpt))
+
+
+def appears_in_order(excerpt, text):
+    """Does each visible part of excerpt appear in text, one after another?
+
+    Each part is searched from where the previous one ended, so parts that are all present
+    but out of order fail, and so does an excerpt that is nothing but elisions.
+    """
+    text = collapse_whitespace(text)
+    position = 0
+    parts = visible_parts(excerpt)
+    if not parts:
+        return False
+    for part in parts:
+        found = text.find(part, position)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True

@@ -1,0 +1,214 @@
+"""The public API's HTTP policy: what every response of /api/v1/ (and the feed) shares.
+
+Every URL the API serves (operations, the OpenAPI schema, the docs, unknown paths) goes
+through `public_read_only`: CORS for any origin, read-only methods, ETag and Last-Modified with
+304 Not Modified, Cache-Control, and JSON errors. Anonymous clients are throttled per address.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse, JsonResponse
+from django.urls import URLPattern, re_path, reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, quote_etag
+from ninja import NinjaAPI
+from ninja.throttling import AnonRateThrottle
+
+from .models import RecordState
+
+READ_METHODS = ("GET", "HEAD")
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+# URL names of the API's own pages, which do not change with the record.
+NOT_RECORD_DATA = {"openapi-json", "openapi-view", "api-root", "not-found"}
+
+
+def error_response(status, detail, errors=None):
+    return JsonResponse({"detail": detail, "errors": errors or {}}, status=status)
+
+
+def _has_nul(request):
+    # PostgreSQL refuses NUL in text; nothing legitimate carries one, so refuse it up front.
+    return "\x00" in request.path or any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in request.GET.lists()
+    )
+
+
+def _with_validators(request, response, last_modified):
+    """Adds ETag (from the content), Last-Modified and Cache-Control; answers 304 if fresh."""
+    if response.status_code != 200 or response.streaming:
+        return response
+    response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:40])
+    timestamp = None
+    if last_modified is not None and (changed := last_modified()) is not None:
+        timestamp = int(changed.timestamp())
+        response["Last-Modified"] = http_date(timestamp)
+    patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
+    return get_conditional_response(
+        request, etag=response["ETag"], last_modified=timestamp, response=response
+    )
+
+
+def public_read_only(view, last_modified=None):
+    """Wraps a view in the API's shared HTTP behaviour (see the module docstring).
+
+    `last_modified` returns when the data behind the view last changed, or None.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "OPTIONS":  # a CORS preflight
+            response = HttpResponse(status=204)
+            response["Allow"] = ALLOWED_METHODS
+            response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+            response["Access-Control-Allow-Headers"] = request.headers.get(
+                "Access-Control-Request-Headers", "Accept, If-None-Match, If-Modified-Since"
+            )
+            response["Access-Control-Max-Age"] = "86400"
+        elif request.method not in READ_METHODS:
+            response = error_response(405, "This API is read-only: use GET.")
+            response["Allow"] = ALLOWED_METHODS
+        elif _has_nul(request):
+            response = error_response(400, "The address cannot contain a NUL character (%00).")
+        else:
+            is_head = request.method == "HEAD"
+            if is_head:
+                request.method = "GET"
+            response = _with_validators(request, view(request, *args, **kwargs), last_modified)
+            if is_head:
+                request.method = "HEAD"
+                if not response.streaming:
+                    response["Content-Length"] = str(len(response.content))
+                    response.content = b""
+        if response.status_code >= 400:
+            # An error says nothing lasting: a 404 may be published tomorrow, a 429 lifts.
+            patch_cache_control(response, no_store=True)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = "ETag, Retry-After, Content-Disposition"
+        return response
+
+    return wrapped
+
+
+class AnonymousThrottle(AnonRateThrottle):
+    """Per-address rate limit, read from settings.API_THROTTLE_RATE ("600/min"; empty: off).
+
+    Read on each request rather than once, so a deployment or a test can change it.
+    """
+
+    def __init__(self):
+        self.rate = None
+
+    def allow_request(self, request):
+        self.rate = settings.API_THROTTLE_RATE
+        if not self.rate:
+            return True
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+
+try:
+    AnonymousThrottle().parse_rate(settings.API_THROTTLE_RATE or None)
+except ValueError:
+    raise ImproperlyConfigured(
+        f"API_THROTTLE_RATE must look like 600/min, 100/s or 10000/day, "
+        f"not {settings.API_THROTTLE_RATE!r}."
+    ) from None
+
+
+class PublicAPI(NinjaAPI):
+    @property
+    def urls(self):
+        patterns, app_name, namespace = super().urls
+        wrapped = []
+        for pattern in patterns:
+            if not isinstance(pattern, URLPattern):
+                raise ImproperlyConfigured("The public API expects only URL patterns.")
+            callback = self.index if pattern.name == "api-root" else pattern.callback
+            last_modified = None if pattern.name in NOT_RECORD_DATA else record_last_modified
+            wrapped.append(
+                URLPattern(
+                    pattern.pattern,
+                    public_read_only(callback, last_modified),
+                    pattern.default_args,
+                    pattern.name,
+                )
+            )
+        wrapped.append(re_path(r"", public_read_only(self.not_found), name="not-found"))
+        return wrapped, app_name, namespace
+
+    def index(self, request, **kwargs):
+        def link(name):
+            return request.build_absolute_uri(reverse(f"{self.urls_namespace}:{name}"))
+
+        return JsonResponse(
+            {
+                "title": self.title,
+                "version": self.version,
+                "docs": link("openapi-view"),
+                "openapi": link("openapi-json"),
+                "resources": {
+                    name: link(f"{name[:-1] if name != 'categories' else 'category'}_list")
+                    for name in ("events", "actors", "statements", "sources", "categories")
+                },
+                "exports": {
+                    "timelinejs": link("export_timelinejs"),
+                    "csv": link("export_events_csv"),
+                    "atom": request.build_absolute_uri(reverse("feed")),
+                },
+            }
+        )
+
+    def not_found(self, request, *args, **kwargs):
+        docs = reverse(f"{self.urls_namespace}:openapi-view")
+        return error_response(404, f"Nothing at {request.path}. See {docs}.")
+
+
+def record_last_modified():
+    """When anything in the record last changed (any save or delete, drafts included)."""
+    return RecordState.objects.last_changed()
+
+
+class InvalidParameters(Exception):
+    """Query parameters a form refused; the API answers 422 with each field's messages."""
+
+    def __init__(self, errors):
+        super().__init__("Invalid parameters.")
+        self.errors = errors
+
+
+# Error handlers, installed on the NinjaAPI instance by timeline/api.py.
+
+
+def invalid_parameters(request, exc):
+    return error_response(422, "Some parameters are invalid: see errors.", exc.errors)
+
+
+def invalid_input(request, exc):
+    errors = {}
+    for error in exc.errors:
+        # The parameter's name is the last name in its location: ("query", "filters", "q").
+        # (pydantic adds tags such as "literal['a']" for union members: not names.)
+        names = [part for part in error.get("loc", ()) if str(part).isidentifier()]
+        name = names[-1] if names else "request"
+        errors.setdefault(name, []).append(error.get("msg", "Invalid value."))
+    return error_response(422, "Some parameters are invalid: see errors.", errors)
+
+
+def not_found(request, exc):
+    return error_response(404, str(exc) or "Not found.")
+
+
+def throttled(request, exc):
+    wait = f" Try again in {int(exc.wait) + 1} seconds." if exc.wait else ""
+    rate = settings.API_THROTTLE_RATE
+    return error_response(
+        429, f"Too many requests: this API allows {rate} from one address.{wait}"
+    )
+
+
+def http_error(request, exc):
+    return error_response(exc.status_code, str(exc))

@@ -1,0 +1,113 @@
+"""Pagination: the pages' bounded-count paginator and the API's linked limit/offset pages."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+from ninja import Field, Schema
+from ninja.pagination import PaginationBase
+
+EVENTS_PER_PAGE = 25
+# Matches are counted exactly up to here; past it a page says "more than 1,000".
+COUNT_LIMIT = 1000
+
+
+class BadPage(Exception):
+    def __init__(self, message, status):
+        super().__init__(message)
+        self.status = status
+
+
+class BoundedCountPaginator(Paginator):
+    """A Paginator that counts no further than the page it serves needs.
+
+    Counting every match is the slowest part of a search over a large record: a word in a
+    quarter of 100,000 events took 67 ms to count on PostgreSQL, against 0.3 ms to fetch the
+    25 events shown. Up to `count_limit` matches the count is exact; past it `count_is_exact`
+    is false, `count` is a lower bound, and the page still knows it has a next one. With no
+    limit (None) it counts everything, as Django's Paginator does.
+    """
+
+    def __init__(self, object_list, per_page, *, count_limit):
+        super().__init__(object_list, per_page)
+        self.count_limit = count_limit
+
+    @cached_property
+    def count(self):
+        if self.count_limit is None:
+            return self.object_list.count()
+        # Neither the order nor the search rank changes how many there are.
+        matches = self.object_list.order_by().values("pk")
+        return matches[: self.count_limit + 1].count()
+
+    @cached_property
+    def count_is_exact(self):
+        return self.count_limit is None or self.count <= self.count_limit
+
+
+def paginate(request, events, per_page=EVENTS_PER_PAGE):
+    """The requested page of events; a page number that is not one is the reader's error."""
+    raw = request.GET.get("page", "1")
+    try:
+        number = int(raw)
+    except ValueError:
+        raise BadPage(f"“{raw[:20]}” is not a page number.", 400) from None
+    if number < 1:
+        raise BadPage("Page numbers start at 1.", 400)
+    # Counted as far as the requested page reaches, so that its existence and its next page
+    # are known; a page far past any record's end is checked against the whole count.
+    reach = number * per_page
+    limit = max(COUNT_LIMIT, reach) if reach <= COUNT_LIMIT * 1000 else None
+    paginator = BoundedCountPaginator(events, per_page, count_limit=limit)
+    if number > paginator.num_pages:
+        raise BadPage(
+            f"There is no page {number}: these results fill {paginator.num_pages} "
+            f"page{'s' if paginator.num_pages != 1 else ''}.",
+            404,
+        )
+    return paginator.page(number)
+
+
+# The largest offset a client may ask for: far beyond the record, small enough for any database.
+MAX_OFFSET = 1_000_000
+
+
+class LinkedLimitOffsetPagination(PaginationBase):
+    """Limit/offset pages with the total count and absolute links to the pages around."""
+
+    class Input(Schema):
+        limit: int = Field(
+            settings.NINJA_PAGINATION_PER_PAGE,
+            ge=1,
+            le=settings.NINJA_PAGINATION_MAX_LIMIT,
+            description="Items per page, at most "
+            f"{settings.NINJA_PAGINATION_MAX_LIMIT}.",
+        )
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
+
+    class Output(Schema):
+        count: int = Field(description="All the items matching the query, on every page.")
+        limit: int
+        offset: int
+        next: str | None = Field(description="The next page, or null on the last.")
+        previous: str | None = Field(description="The previous page, or null on the first.")
+        items: list[Any]
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        limit, offset = pagination.limit, pagination.offset
+        count = queryset.count()
+        return {
+            "count": count,
+            "limit": limit,
+            "offset": offset,
+            "next": page_link(request, limit, offset + limit) if offset + limit < count else None,
+            "previous": page_link(request, limit, max(offset - limit, 0)) if offset else None,
+            "items": list(queryset[offset : offset + limit]),
+        }
+
+
+def page_link(request, limit, offset):
+    query = request.GET.copy()
+    query["limit"], query["offset"] = str(limit), str(offset)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
