@@ -98,12 +98,13 @@ class StatementInlineForm(PartialDateFormMixin, forms.ModelForm):
         required=False,
         label="Excerpt",
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The passage of that source containing the quote, verbatim.",
+        help_text="The passage of that source containing the quote, verbatim (for reported "
+        "speech, the passage that reports it).",
     )
 
     class Meta:
         model = Statement
-        fields = ["quote", "speaker", "said_on", "venue", "status"]
+        fields = ["kind", "quote", "speaker", "said_on", "venue", "status"]
         widgets = {"quote": forms.Textarea(attrs={"rows": 3})}
 
     def clean(self):
@@ -112,7 +113,9 @@ class StatementInlineForm(PartialDateFormMixin, forms.ModelForm):
         if bool(source) != bool(excerpt.strip()):
             raise ValidationError("Give both the source and the excerpt, or neither.")
         quote = cleaned_data.get("quote", "")
-        if source and quote and " ".join(quote.split()) not in " ".join(excerpt.split()):
+        reported = cleaned_data.get("kind") == Statement.Kind.REPORTED
+        if (source and quote and not reported
+                and " ".join(quote.split()) not in " ".join(excerpt.split())):
             self.add_error("cite_excerpt", "The excerpt must contain the quote verbatim.")
         already_cited = self.instance.pk and self.instance.citations.exists()
         if cleaned_data.get("status") == Status.PUBLISHED and not (source or already_cited):
@@ -159,7 +162,7 @@ class StatementAdminForm(PartialDateFormMixin, VersionedModelForm):
 
     class Meta:
         model = Statement
-        fields = ["quote", "speaker", "said_on", "venue", "event", "status"]
+        fields = ["kind", "quote", "speaker", "said_on", "venue", "event", "status"]
 
 class SourceArticleAdminForm(PartialDateFormMixin, VersionedModelForm):
     published = PartialDateFormField(label="Publication date", required=False)

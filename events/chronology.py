@@ -4,7 +4,9 @@ The data file refers to everything by natural key: slugs for categories, actors,
 events; (speaker, quote) for statements; (source, what is cited, excerpt) for citations. A
 citation may carry "is_summary": true when its excerpt is the curators' summary of the source
 rather than its exact words (for sources that cannot be quoted); the flag is not part of its
-natural key, and a statement's citation can never be a summary. Loading only ever *creates*
+natural key. A statement may carry "kind": "quote" (the default: its words stand verbatim in a
+citation's excerpt) or "reported" (reported speech: our own words of what was said, from an
+outside reference, whose citation may be a summary). Loading only ever *creates*
 what is missing. A row that already exists is left exactly as it is, because
 curators edit the record in the admin after the first load and a re-run must never undo their
 work. Loading the same file twice therefore changes nothing.
@@ -249,8 +251,15 @@ class _Loader:
         label = f"{event_label}, statement “{quote[:50]}”"
         speaker = self._lookup(self.actors, item["speaker"], "actor", label)
 
+        kind = item.get("kind", Statement.Kind.QUOTE)
+        if kind not in Statement.Kind.values:
+            raise ChronologyDataError(
+                f"{label}: kind must be one of {', '.join(Statement.Kind.values)}, not {kind!r}."
+            )
+
         def build():
             statement = Statement(
+                kind=kind,
                 quote=quote,
                 speaker=speaker,
                 venue=item.get("venue", ""),
