@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0010_record_excerpt_elision_help'),
+        ('events', '0011_record_event_sort_date'),
     ]
 
     operations = [
