@@ -171,8 +171,8 @@ def _set_status(queryset, status):
 class EventAdmin(PublishActionsMixin, RecordAdmin):
     form = EventAdminForm
     fieldsets = [
-        (None, {"fields": ["title", "slug", ("start", "end"), "category", "location", "summary",
-                           "opened_version"]}),
+        (None, {"fields": ["title", "slug", ("start", "end"), "sort_as", "category", "location",
+                           "summary", "opened_version"]}),
         ("Publication and verification", {
             "fields": ["status", "verification", "verification_note", ("created_at", "updated_at")]
         }),
@@ -192,7 +192,7 @@ class EventAdmin(PublishActionsMixin, RecordAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_citation_count()
 
-    @admin.display(description="Date", ordering="start_date")
+    @admin.display(description="Date", ordering="sort_date")
     def date_column(self, event):
         return event.date_display
 

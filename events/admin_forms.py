@@ -151,8 +151,8 @@ class EventAdminForm(PartialDateFormMixin, VersionedModelForm):
 
     class Meta:
         model = Event
-        fields = ["title", "slug", "start", "end", "category", "location", "summary", "status",
-                  "verification", "verification_note"]
+        fields = ["title", "slug", "start", "end", "sort_as", "category", "location", "summary",
+                  "status", "verification", "verification_note"]
 
 class StatementAdminForm(PartialDateFormMixin, VersionedModelForm):
     said_on = PartialDateFormField(label="Date")

@@ -102,7 +102,8 @@ Ordering = Literal["chronological", "reverse-chronological", "title", "relevance
 class EventListParams(Schema):
     ordering: Ordering = Field(
         "chronological",
-        description="chronological (the record's order: date, finer precision first, title), "
+        description="chronological (the record's order: by day; an event known only to the "
+        "month after the month's dated events, unless a best estimate places it; then title), "
         "reverse-chronological, title, or relevance (with q, on PostgreSQL; otherwise "
         "chronological).",
     )
@@ -295,7 +296,11 @@ def get_source(request, slug: str = Path(..., max_length=SLUG_MAX_LENGTH)):
     source.citations_served = list(
         Citation.objects.public().filter(source=source)
         .select_related("event", "statement__speaker", "statement__event")
-        .order_by(Coalesce("event__start_date", "statement__date"), "pk")
+        # Each citation where what it supports sits in the chronology: an event's place, a
+        # statement's event's place, or, for a statement of no event, the day it was said.
+        .order_by(
+            Coalesce("event__sort_date", "statement__event__sort_date", "statement__date"), "pk"
+        )
     )
     return source
 

@@ -13,6 +13,7 @@ Every object is validated with full_clean() before it is saved, so a mistake in 
 stops the whole load (one transaction) with a message that names the item at fault.
 """
 
+import datetime
 import json
 from pathlib import Path
 
@@ -93,6 +94,14 @@ def _partial_date(text, label):
         return PartialDate.parse(text)
     except ValueError as error:
         raise ChronologyDataError(f"{label}: {error}") from None
+
+
+def _day(text, label):
+    """A full day, "2017-04-15": a best estimate of the day is always a day."""
+    try:
+        return datetime.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise ChronologyDataError(f"{label}: {text!r} is not a day such as 2017-04-15.") from None
 
 
 class _Loader:
@@ -221,6 +230,8 @@ class _Loader:
             event.start = _partial_date(item["start"], label)
             if item.get("end"):
                 event.end = _partial_date(item["end"], label + " (end)")
+            if item.get("sort_as"):
+                event.sort_as = _day(item["sort_as"], label + " (sort_as)")
             return event
 
         event, _ = self._find_or_create("events", Event, {"slug": item["slug"]}, build, label)

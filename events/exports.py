@@ -25,6 +25,7 @@ CSV_COLUMNS = [
     "end_date",
     "end_date_precision",
     "end_date_approximate",
+    "sort_as",
     "date_display",
     "category",
     "location",
@@ -49,6 +50,15 @@ def timeline_date(partial_date):
     if partial_date.precision == Precision.DAY:
         parts["day"] = partial_date.date.day
     return parts
+
+
+def timeline_start(event):
+    """Where TimelineJS puts the event on its axis. A date known only to the month or year
+    would sit on the 1st, before the period's dated events: it goes to the curators'
+    estimate or the middle of the period instead (Event.timeline_day), and `display_date`
+    says what is known."""
+    day = event.timeline_day()
+    return {"year": day.year, "month": day.month, "day": day.day}
 
 
 def _citation_links(event):
@@ -80,7 +90,7 @@ def timelinejs(request, events, total=None, offset=0):
     for event in events:
         slide = {
             "unique_id": event.slug,
-            "start_date": timeline_date(event.start),
+            "start_date": timeline_start(event),
             # The record's own wording ("c. April 2017", "1-3 April 2017"), never more precise
             # than the evidence; TimelineJS would otherwise print a full US-style date.
             "display_date": escape(event.date_display),
@@ -149,6 +159,7 @@ def event_row(request, event):
         end.iso() if end else "",
         end.precision.label if end else "",
         ("yes" if end.approximate else "no") if end else "",
+        event.sort_as.isoformat() if event.is_placed_by_estimate else "",
         event.date_display,
         event.category.name,
         event.location,

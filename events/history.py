@@ -19,6 +19,7 @@ EVENT_PUBLIC_FIELDS = {
     "end_date": "end date",
     "end_precision": "end date",
     "end_approximate": "end date",
+    "sort_as": "date",
     "category_id": "category",
     "location": "location",
     "verification": "verification",

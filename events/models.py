@@ -40,7 +40,7 @@ from .fields import (
     precision_field,
 )
 from .links import url_for
-from .partial_dates import PartialDateAttribute, Precision, format_range
+from .partial_dates import PartialDate, PartialDateAttribute, Precision, format_range
 
 
 class Status(models.TextChoices):
@@ -428,14 +428,11 @@ class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
         return "; ".join(parts)
 
     def record_problems(self):
-        """What the audit reports about this source beyond what clean() refuses outright:
-        a rule the bundled record must meet and an older database may not yet."""
-        problems = []
-        if not self.publisher_id:
-            problems.append("has no publisher")
-        if not self.source_type:
-            problems.append("has no type")
-        return problems
+        """What the audit reports about this source beyond what validation refuses: a
+        publisher is required of the record, but a source saved before it was may lack one
+        until a curator finds out who published it."""
+        # A missing type is clean_fields()'s to report (the field is required).
+        return [] if self.publisher_id else ["has no publisher"]
 
 
 def listing_prefetches():
@@ -480,8 +477,8 @@ class EventQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
     def chronological(self):
-        """The sort rule of the record: first day, finer precision first, then title."""
-        return self.order_by("start_date", "start_precision", "title", "pk")
+        """The record's order, the same on every surface (Event.CHRONOLOGICAL_ORDER)."""
+        return self.order_by(*Event.CHRONOLOGICAL_ORDER)
 
     def with_citation_count(self):
         return self.annotate(citation_count=Count("citations", distinct=True))
@@ -690,14 +687,32 @@ class Event(NormalizedPartialDates, Versioned, models.Model):
     # EventQuerySet.refresh_search_vectors keeps it current. Unused (NULL) on SQLite.
     search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
+    sort_as = models.DateField(
+        "sort as (best estimate of the day)",
+        null=True,
+        blank=True,
+        help_text="Only for an event known to the month or the year: the curators' best "
+        "estimate of its day, from the evidence (say what in the note). It places the event "
+        "at that day in the chronology, shown as “c. 15 April 2017”. Leave it empty when "
+        "nothing supports an estimate: the event is then listed after the month's dated "
+        "events, under “April 2017, day not known”.",
+    )
+    # The day the event sits at in the record's order, derived from the date and sort_as on
+    # every save (events/signals.py), never edited: see chronology_date().
+    sort_date = models.DateField(editable=False)
+
     start = PartialDateAttribute("start")
     end = PartialDateAttribute("end")
     partial_dates = ("start", "end")
 
     objects = EventQuerySet.as_manager()
 
+    # One sort key for every surface: the day it sits at, a known day before an estimated or
+    # unknown one, then the title. Indexed with status (event_public_chronology).
+    CHRONOLOGICAL_ORDER = ("sort_date", "start_precision", "title", "pk")
+
     class Meta:
-        ordering = ["start_date", "start_precision", "title", "pk"]
+        ordering = ["sort_date", "start_precision", "title", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
@@ -709,10 +724,17 @@ class Event(NormalizedPartialDates, Versioned, models.Model):
                 name="disputed_event_has_note",
                 violation_error_message="A disputed event needs a note saying what is disputed.",
             ),
+            models.CheckConstraint(
+                condition=Q(sort_as__isnull=True)
+                | Q(sort_as__gte=models.F("start_date"), start_precision__gt=Precision.DAY),
+                name="event_sort_as_estimates_an_unknown_day",
+                violation_error_message="A best estimate of the day is only for an event "
+                "known to the month or the year, and falls within its dates.",
+            ),
         ]
         indexes = [
             models.Index(
-                fields=["status", "start_date", "start_precision", "title"],
+                fields=["status", "sort_date", "start_precision", "title"],
                 name="event_public_chronology",
             ),
         ]
@@ -728,16 +750,56 @@ class Event(NormalizedPartialDates, Versioned, models.Model):
         return self.status == Status.PUBLISHED
 
     @property
+    def is_placed_by_estimate(self):
+        return self.sort_as is not None and self.start_precision != Precision.DAY
+
+    @property
+    def placed_on(self):
+        """The best estimate of the day as a partial date ("c. 15 April 2017"), or None."""
+        if not self.is_placed_by_estimate:
+            return None
+        return PartialDate(self.sort_as, Precision.DAY, approximate=True)
+
+    @property
     def date_display(self):
-        return format_range(self.start, self.end)
+        """The date as readers see it; a curator's estimate of the day shows with "c."."""
+        return format_range(self.placed_on or self.start, self.end)
+
+    def chronology_date(self):
+        """The day this event sits at in the record's order.
+
+        Known to the day: that day. Known to the month or year, with a curator's estimate
+        (sort_as): the estimate. Otherwise the period's last day, so that the event comes
+        after every event dated within the period (start_precision breaks the tie with an
+        event of that last day).
+        """
+        start = self.start
+        if start.precision == Precision.DAY:
+            return start.date
+        return self.sort_as if self.sort_as else start.last_day
 
     @property
     def month_label(self):
-        """The month heading the chronology groups this event under."""
+        """The heading the chronology groups this event under: its month, or its month or
+        year "not known" for an event listed after the dated ones."""
         start = self.start
-        if start.precision == Precision.YEAR:
-            return f"{start.date.year}, month not known"
-        return start.date.strftime("%B %Y")
+        if start.precision == Precision.DAY or self.is_placed_by_estimate:
+            return self.chronology_date().strftime("%B %Y")
+        if start.precision == Precision.MONTH:
+            return f"{start.date.strftime('%B %Y')}, day not known"
+        return f"{start.date.year}, month not known"
+
+    def timeline_day(self):
+        """Where a date-axis view (TimelineJS) puts the event: its day, the estimate, or the
+        middle of its period (the 15th of its month; 1 July of its year), never the 1st."""
+        start = self.start
+        if start.precision == Precision.DAY:
+            return start.date
+        if self.sort_as:
+            return self.sort_as
+        if start.precision == Precision.MONTH:
+            return start.date.replace(day=15)
+        return start.date.replace(month=7, day=1)
 
     @property
     def is_disputed(self):
@@ -772,6 +834,19 @@ class Event(NormalizedPartialDates, Versioned, models.Model):
         errors = {}
         if self.end_date and self.start_date and self.end.last_day < self.start.first_day:
             errors["end_date"] = "The end date cannot be before the start date."
+        if self.sort_as and self.start_date:
+            if self.start_precision == Precision.DAY:
+                errors["sort_as"] = (
+                    "This event's day is known: a best estimate is only for an event known "
+                    "to the month or the year. Clear it."
+                )
+            else:
+                last_day = (self.end or self.start).last_day
+                if not self.start.first_day <= self.sort_as <= last_day:
+                    errors["sort_as"] = (
+                        f"The best estimate must fall within the event's dates "
+                        f"({self.start.first_day:%-d %B %Y} to {last_day:%-d %B %Y})."
+                    )
         if self.verification == Verification.DISPUTED and not self.verification_note.strip():
             errors["verification_note"] = (
                 "A disputed event needs a note saying what is disputed and which source says what."
@@ -903,6 +978,29 @@ class Statement(NormalizedPartialDates, Versioned, models.Model):
     @property
     def citation_list(self):
         return _listed(self, self.LISTED_CITATIONS, lambda: [statement_citations_prefetch()])
+
+    def clean(self):
+        if self.event_id and self.date and self.event.start_date:
+            problem = self.date_contradicts_event()
+            if problem:
+                raise ValidationError({"date": problem})
+
+    def date_contradicts_event(self):
+        """Why the date of these words contradicts their event's, or "".
+
+        Words may be dated more vaguely than their event, or said about it before or after
+        (a testimony about a detention, an interview published later): only when both are
+        known to the day does a date outside the event's days contradict it, since a
+        different day is a different happening (../shared/RECORD.md), or one date is wrong.
+        """
+        said, event = self.said_on, self.event
+        if said.precision != Precision.DAY or event.start.precision != Precision.DAY:
+            return ""
+        last_day = (event.end or event.start).last_day
+        if not event.start.first_day <= said.date <= last_day:
+            return (f"Said {said.display()}, a day outside its event's ({event.date_display}): "
+                    "correct one of the two dates, or give the statement its own event.")
+        return ""
 
 
 def _listed(instance, attribute, prefetches):

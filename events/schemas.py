@@ -258,9 +258,27 @@ class EventRef(Out):
     title: str
     start: PartialDateOut
     end: PartialDateOut | None
+    sort_as: str | None = Field(
+        description="For an event known only to the month or year: the curators' best "
+        "estimate of its day (ISO 8601), if they record one; `date_display` then shows it "
+        "with “c.”."
+    )
+    sort_date: str = Field(
+        description="The day the event sits at in the record's order (ISO 8601): its day, the "
+        "estimate, or for an event known only to the month the month's last day, after the "
+        "month's dated events. Not a claim about when it happened: see `start`."
+    )
     date_display: str
     url: str
     api_url: str
+
+    @staticmethod
+    def resolve_sort_as(event):
+        return event.sort_as.isoformat() if event.is_placed_by_estimate else None
+
+    @staticmethod
+    def resolve_sort_date(event):
+        return event.sort_date.isoformat()
 
     @staticmethod
     def resolve_start(event):

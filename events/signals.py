@@ -1,7 +1,8 @@
 """Keeping derived state in step with the record: every change bumps RecordState (which
-invalidates cached pages) and refreshes the search document of the events it touches."""
+invalidates cached pages) and refreshes the search document of the events it touches, and
+every saved event carries its place in the chronology (sort_date)."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from .models import (
     Actor,
@@ -40,7 +41,13 @@ def refresh_search(sender, instance, raw=False, **kwargs):
         events.refresh_search_vectors()
 
 
+def place_in_chronology(sender, instance, **kwargs):
+    # Also on raw saves: a restored backup from before sort_date existed gets it computed.
+    instance.sort_date = instance.chronology_date()
+
+
 def connect():
+    pre_save.connect(place_in_chronology, sender=Event, dispatch_uid="event-sort-date")
     for model in (Event, Statement, EventActor, Actor):
         post_save.connect(refresh_search, sender=model, dispatch_uid=f"search-{model.__name__}")
         post_delete.connect(

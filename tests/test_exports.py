@@ -52,10 +52,13 @@ def test_timelinejs_export_follows_the_format(client, record):
     data = response.json()
     assert_valid_timelinejs(data)
     events = {event["unique_id"]: event for event in data["events"]}
-    assert list(events) == ["condemnation-abroad", "novaya-gazeta-reports", "kadyrov-denies-hbo"]
-    # Only as precise as the partial date.
-    assert events["condemnation-abroad"]["start_date"] == {"year": 2017}
-    assert events["kadyrov-denies-hbo"]["start_date"] == {"year": 2017, "month": 7}
+    assert list(events) == ["novaya-gazeta-reports", "kadyrov-denies-hbo", "condemnation-abroad"]
+    # A date known only to the month or year sits mid-period on the axis, not on the 1st;
+    # display_date says what is known.
+    assert events["condemnation-abroad"]["start_date"] == {"year": 2017, "month": 7, "day": 1}
+    assert events["condemnation-abroad"]["display_date"] == "2017"
+    assert events["kadyrov-denies-hbo"]["start_date"] == {"year": 2017, "month": 7, "day": 15}
+    assert events["kadyrov-denies-hbo"]["display_date"] == "c. July 2017"
     assert events["novaya-gazeta-reports"]["start_date"] == {"year": 2017, "month": 4, "day": 1}
     assert events["novaya-gazeta-reports"]["end_date"] == {"year": 2017, "month": 4, "day": 3}
     assert "end_date" not in events["kadyrov-denies-hbo"]
@@ -101,9 +104,9 @@ def test_csv_export_has_one_row_per_event(client, record):
     assert 'filename="chechnya-2017-events.csv"' in response["Content-Disposition"]
     rows = read_csv(response)
     assert [row["slug"] for row in rows] == [
-        "condemnation-abroad", "novaya-gazeta-reports", "kadyrov-denies-hbo",
+        "novaya-gazeta-reports", "kadyrov-denies-hbo", "condemnation-abroad",
     ]
-    exposé = rows[1]
+    exposé = rows[0]
     assert exposé["date"] == "2017-04-01" and exposé["end_date"] == "2017-04-03"
     assert exposé["date_display"] == "1-3 April 2017"
     assert exposé["category"] == "Reporting"
@@ -113,7 +116,7 @@ def test_csv_export_has_one_row_per_event(client, record):
     assert exposé["citation_urls"] == "https://novayagazeta.example/expose"
     assert exposé["sources"] == "Honour killing (Novaya Gazeta; original reporting; English)"
     assert exposé["url"] == "http://testserver/events/novaya-gazeta-reports/"
-    denial = rows[2]
+    denial = rows[1]
     assert (denial["date"], denial["date_precision"], denial["date_approximate"]) == (
         "2017-07", "month", "yes",
     )

@@ -4,7 +4,9 @@ table of filters and the events they select holds for all four. Bad input: one m
 the form's, everywhere."""
 
 import csv
+import datetime
 import io
+import re
 from urllib.parse import urlencode
 
 import feedparser
@@ -12,7 +14,15 @@ import pytest
 from django.http import QueryDict
 
 from events.forms import EventFilterForm, SourceFilterForm, form_errors
-from tests.factories import DRAFT_TITLE
+from events.partial_dates import PartialDate
+from tests.factories import (
+    DRAFT_TITLE,
+    ActorFactory,
+    CategoryFactory,
+    EventActorFactory,
+    PublishedEventFactory,
+    SourceArticleFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +62,7 @@ SURFACES = {"page": page_slugs, "api": api_slugs, "feed": feed_slugs, "csv": csv
 #                          says "We don't have any gays." in it
 # and a draft (Denials, 5 May 2017, hbo-interview, a draft-only actor) that nothing may match.
 FILTERS = [
-    ({}, [CONDEMNATION, EXPOSÉ, DENIAL]),
+    ({}, [EXPOSÉ, DENIAL, CONDEMNATION]),
     ({"category": "denials"}, [DENIAL]),
     ({"category": ["denials", "reporting"]}, [EXPOSÉ, DENIAL]),
     ({"actor": "ramzan-kadyrov"}, [DENIAL]),
@@ -61,16 +71,16 @@ FILTERS = [
     ({"actor_kind": "media"}, [EXPOSÉ]),
     ({"actor_kind": "government"}, [CONDEMNATION]),
     ({"actor_kind": "group"}, []),
-    ({"source": "novaya-expose"}, [CONDEMNATION, EXPOSÉ]),
+    ({"source": "novaya-expose"}, [EXPOSÉ, CONDEMNATION]),
     ({"source": "hbo-interview"}, [DENIAL]),  # the draft cites it too
-    ({"publisher": "novaya-gazeta"}, [CONDEMNATION, EXPOSÉ]),
+    ({"publisher": "novaya-gazeta"}, [EXPOSÉ, CONDEMNATION]),
     ({"date_from": "2017-04"}, [EXPOSÉ, DENIAL]),
     ({"date_from": "April 2017"}, [EXPOSÉ, DENIAL]),
-    ({"date_to": "2017-04"}, [CONDEMNATION, EXPOSÉ]),  # to the month's last day
+    ({"date_to": "2017-04"}, [EXPOSÉ, CONDEMNATION]),  # to the month's last day
     ({"date_from": "2017-04-02", "date_to": "2017-07"}, [DENIAL]),
     ({"date_from": "2017-05-05", "date_to": "2017-05-05"}, []),  # only the draft's day
     ({"verification": "disputed"}, [DENIAL]),
-    ({"verification": ["reported", "corroborated"]}, [CONDEMNATION, EXPOSÉ]),
+    ({"verification": ["reported", "corroborated"]}, [EXPOSÉ, CONDEMNATION]),
     ({"q": "HBO"}, [DENIAL]),
     ({"q": "detained Argun"}, [EXPOSÉ]),  # every word, summary and place
     ({"q": "gays"}, [DENIAL]),  # in a public quote only
@@ -86,7 +96,7 @@ FILTERS = [
     ({"category": "denials", "actor": "anzor"}, []),
     # empty values, as the page's form sends them, filter nothing
     ({"q": "", "actor": "", "actor_kind": "", "source": "", "publisher": "", "date_from": "",
-      "date_to": ""}, [CONDEMNATION, EXPOSÉ, DENIAL]),
+      "date_to": ""}, [EXPOSÉ, DENIAL, CONDEMNATION]),
 ]
 
 
@@ -159,3 +169,91 @@ def test_every_list_refuses_an_unknown_publisher_as_the_events_do(client, record
 
     assert sources.status_code == events.status_code == 422
     assert sources.json()["errors"] == events.json()["errors"] == errors
+
+
+# The record's order, the same on every surface
+
+
+def timelinejs_slugs(client, params):
+    response = client.get("/api/v1/exports/timelinejs", params)
+    return response, [slide["unique_id"] for slide in response.json()["events"]]
+
+
+def reverse_api_slugs(client, params):
+    response, slugs = api_slugs(client, {**params, "ordering": "reverse-chronological"})
+    return response, slugs[::-1]
+
+
+def listing_page_slugs(url):
+    def slugs(client, params):
+        response = client.get(url, params)
+        return response, [event.slug for event in response.context["page_obj"].object_list]
+    return slugs
+
+
+def api_actor_slugs(client, params):
+    response = client.get("/api/v1/actors/kremlin", params)
+    return response, [event["slug"] for event in response.json()["events"]]
+
+
+def api_source_slugs(client, params):
+    response = client.get("/api/v1/sources/april-wire", params)
+    return response, [citation["event"]["slug"] for citation in response.json()["citations"]]
+
+
+ORDERED_SURFACES = {
+    **SURFACES,
+    "api, reverse-chronological": reverse_api_slugs,
+    "timelinejs": timelinejs_slugs,
+    "actor page": listing_page_slugs("/actors/kremlin/"),
+    "category page": listing_page_slugs("/categories/april/"),
+    "source page": listing_page_slugs("/sources/april-wire/"),
+    "api actor": api_actor_slugs,
+    "api source": api_source_slugs,
+}
+
+
+@pytest.fixture
+def april():
+    """April 2017 as the record tells it: dated days, a curator's estimate, an unknown day."""
+    category = CategoryFactory(name="April", slug="april")
+    kremlin = ActorFactory(name="Kremlin", slug="kremlin", kind="government")
+    wire = SourceArticleFactory(slug="april-wire")
+    events = [
+        ("unknown-day", "2017-04", None),  # listed after April's dated events
+        ("nineteenth", "2017-04-19", None),
+        ("estimated-tenth", "c. 2017-04", datetime.date(2017, 4, 10)),
+        ("may-day", "2017-05-01", None),
+        ("third", "2017-04-03", None),
+        ("march-unknown-day", "2017-03", None),  # after March, before 3 April
+    ]
+    for slug, date, sort_as in events:
+        event = PublishedEventFactory(slug=slug, title=slug, start=PartialDate.parse(date),
+                                      sort_as=sort_as, category=category, citation__source=wire)
+        EventActorFactory(event=event, actor=kremlin)
+    return ["march-unknown-day", "third", "estimated-tenth", "nineteenth", "unknown-day",
+            "may-day"]
+
+
+@pytest.mark.parametrize("surface", ORDERED_SURFACES)
+def test_every_surface_lists_in_the_record_order(client, april, surface):
+    response, slugs = ORDERED_SURFACES[surface](client, {})
+
+    assert response.status_code == 200
+    assert slugs == april
+
+
+def test_the_page_heads_an_unknown_day_and_shows_an_estimate_with_c(client, april):
+    page = client.get("/").content.decode()
+    headings = re.findall(r'<h2 class="month-heading"[^>]*>([^<]+)</h2>', page)
+
+    assert headings == ["March 2017, day not known", "April 2017", "April 2017, day not known",
+                        "May 2017"]
+    assert ">c. 10 April 2017</time>" in page
+    estimated = client.get("/api/v1/events/estimated-tenth").json()
+    assert (estimated["start"]["display"], estimated["date_display"]) == (
+        "c. April 2017", "c. 10 April 2017",
+    )
+    assert (estimated["sort_as"], estimated["sort_date"]) == ("2017-04-10", "2017-04-10")
+    unknown = client.get("/api/v1/events/unknown-day").json()
+    assert (unknown["sort_as"], unknown["sort_date"]) == (None, "2017-04-30")

@@ -187,6 +187,52 @@ def test_an_actor_cannot_be_affiliated_to_itself():
     assert_refused_by_database(actor.save)
 
 
+class TestBestEstimateOfTheDay:
+    def event(self, date, sort_as, end=None):
+        event = EventFactory.build(category=CategoryFactory(), start=PartialDate.parse(date),
+                                   sort_as=sort_as)
+        if end:
+            event.end = PartialDate.parse(end)
+        return event
+
+    @pytest.mark.parametrize(("date", "sort_as", "end"), [
+        ("2017-04", D(2017, 4, 15), None),
+        ("2017", D(2017, 7, 14), None),
+        ("2017-04", D(2017, 5, 2), "2017-05"),  # within a range
+    ])
+    def test_an_estimate_within_the_dates_of_an_event_without_a_known_day(
+        self, date, sort_as, end
+    ):
+        event = self.event(date, sort_as, end)
+        event.full_clean()
+        event.save()
+        assert event.sort_date == sort_as
+
+    @pytest.mark.parametrize(("date", "sort_as", "message"), [
+        ("2017-04-03", D(2017, 4, 3), "day is known"),
+        ("2017-04", D(2017, 5, 2), "within the event's dates"),
+        ("2017-04", D(2017, 3, 31), "within the event's dates"),
+    ])
+    def test_an_estimate_that_contradicts_the_date_is_refused(self, date, sort_as, message):
+        with pytest.raises(ValidationError, match=message):
+            self.event(date, sort_as).full_clean()
+
+    @pytest.mark.parametrize(("date", "sort_as"), [
+        ("2017-04-03", D(2017, 4, 3)),  # the day is known
+        ("2017-04", D(2017, 3, 31)),  # before the month
+    ])
+    def test_the_database_refuses_it_too(self, date, sort_as):
+        assert_refused_by_database(self.event(date, sort_as).save)
+
+    def test_every_save_keeps_the_sort_date_in_step(self):
+        event = self.event("2017-04", None)
+        event.save()
+        assert event.sort_date == D(2017, 4, 30)
+        event.sort_as = D(2017, 4, 9)
+        event.save()
+        assert Event.objects.get(pk=event.pk).sort_date == D(2017, 4, 9)
+
+
 class TestQuerySets:
     def test_public_events_are_the_published_ones(self):
         published = PublishedEventFactory()
@@ -195,13 +241,26 @@ class TestQuerySets:
 
     def test_chronological_order(self):
         category = CategoryFactory()
-        for title, date in [("Zeta in April", "2017-04"), ("Alpha on the 2nd", "2017-04-02"),
-                            ("Alpha in April", "2017-04"), ("On the 1st", "2017-04-01"),
-                            ("The year", "2017"), ("End of March", "2017-03-31")]:
-            EventFactory(title=title, start=PartialDate.parse(date), category=category)
-        assert [event.title for event in Event.objects.chronological()] == [
-            "The year", "End of March", "On the 1st", "Alpha in April", "Zeta in April",
-            "Alpha on the 2nd",
+        for title, date, sort_as in [
+            ("Zeta in April", "2017-04", None), ("Alpha on the 2nd", "2017-04-02", None),
+            ("Alpha in April", "2017-04", None), ("On the 1st", "2017-04-01", None),
+            ("The year", "2017", None), ("End of March", "2017-03-31", None),
+            ("Aardvark, estimated", "c. 2017-04", D(2017, 4, 2)), ("Last of April", "2017-04-30", None),
+        ]:
+            EventFactory(title=title, start=PartialDate.parse(date), sort_as=sort_as,
+                         category=category)
+        events = list(Event.objects.chronological())
+        # Known days in day order; an estimate at its day, after that day's known events;
+        # events known only to the month after the month's dated ones, the year's after all.
+        assert [(event.title, event.month_label, event.date_display) for event in events] == [
+            ("End of March", "March 2017", "31 March 2017"),
+            ("On the 1st", "April 2017", "1 April 2017"),
+            ("Alpha on the 2nd", "April 2017", "2 April 2017"),
+            ("Aardvark, estimated", "April 2017", "c. 2 April 2017"),
+            ("Last of April", "April 2017", "30 April 2017"),
+            ("Alpha in April", "April 2017, day not known", "April 2017"),
+            ("Zeta in April", "April 2017, day not known", "April 2017"),
+            ("The year", "2017, month not known", "2017"),
         ]
         assert list(Event.objects.all()) == list(Event.objects.chronological())
 
@@ -261,9 +320,11 @@ class TestSourceTypeAndPublisher:
         source.full_clean()
         assert source.credit == "UK House of Commons; official document or statement; English"
 
-    def test_the_audit_rules_name_a_missing_publisher_and_type(self):
-        source = SourceArticleFactory(publisher=None, source_type="")
-        assert source.record_problems() == ["has no publisher", "has no type"]
+    def test_the_audit_names_a_missing_publisher(self):
+        source = SourceArticleFactory(publisher=None)
+        assert source.record_problems() == ["has no publisher"]
+        source.publisher = ActorFactory(kind=Actor.Kind.MEDIA)
+        assert source.record_problems() == []
 
 
 class TestElidedExcerpts:

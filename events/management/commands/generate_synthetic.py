@@ -373,6 +373,7 @@ class SyntheticRecord:
             event.start = self._partial_date(FIRST_DAY, LAST_DAY)
             if rng.random() < 0.2:
                 event.end = self._end_after(event.start)
+            event.sort_date = event.chronology_date()  # bulk_create sends no pre_save
             events.append(event)
         events = Event.objects.bulk_create(events, batch_size=BATCH_SIZE)
 
