@@ -428,14 +428,11 @@ class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
         return "; ".join(parts)
 
     def record_problems(self):
-        """What the audit reports about this source beyond what clean() refuses outright:
-        a rule the bundled record must meet and an older database may not yet."""
-        problems = []
-        if not self.publisher_id:
-            problems.append("has no publisher")
-        if not self.source_type:
-            problems.append("has no type")
-        return problems
+        """What the audit reports about this source beyond what validation refuses: a
+        publisher is required of the record, but a source saved before it was may lack one
+        until a curator finds out who published it."""
+        # A missing type is clean_fields()'s to report (the field is required).
+        return [] if self.publisher_id else ["has no publisher"]
 
 
 def listing_prefetches():
@@ -1047,6 +1044,29 @@ class Statement(NormalizedPartialDates, Versioned, models.Model):
     @property
     def citation_list(self):
         return _listed(self, self.LISTED_CITATIONS, lambda: [statement_citations_prefetch()])
+
+    def clean(self):
+        if self.event_id and self.date and self.event.start_date:
+            problem = self.date_contradicts_event()
+            if problem:
+                raise ValidationError({"date": problem})
+
+    def date_contradicts_event(self):
+        """Why the date of these words contradicts their event's, or "".
+
+        Words may be dated more vaguely than their event, or said about it before or after
+        (a testimony about a detention, an interview published later): only when both are
+        known to the day does a date outside the event's days contradict it, since a
+        different day is a different happening (../shared/RECORD.md), or one date is wrong.
+        """
+        said, event = self.said_on, self.event
+        if said.precision != Precision.DAY or event.start.precision != Precision.DAY:
+            return ""
+        last_day = (event.end or event.start).last_day
+        if not event.start.first_day <= said.date <= last_day:
+            return (f"Said {said.display()}, a day outside its event's ({event.date_display}): "
+                    "correct one of the two dates, or give the statement its own event.")
+        return ""
 
 
 def _listed(instance, attribute, prefetches):

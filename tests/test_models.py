@@ -321,9 +321,11 @@ class TestSourceTypeAndPublisher:
         source.full_clean()
         assert source.credit == "UK House of Commons; official document or statement; English"
 
-    def test_the_audit_rules_name_a_missing_publisher_and_type(self):
-        source = SourceArticleFactory(publisher=None, source_type="")
-        assert source.record_problems() == ["has no publisher", "has no type"]
+    def test_the_audit_names_a_missing_publisher(self):
+        source = SourceArticleFactory(publisher=None)
+        assert source.record_problems() == ["has no publisher"]
+        source.publisher = ActorFactory(kind=Actor.Kind.MEDIA)
+        assert source.record_problems() == []
 
 
 class TestElidedExcerpts:

@@ -1,0 +1,158 @@
+"""The record's mechanically checkable rules, applied to every item: what `manage.py
+audit_record` reports.
+
+Every rule lives on the models (constraints, clean(), record_problems(), the QuerySets'
+uncited()); this module only runs them over the whole record and words the findings. A row
+the database holds can still break a rule clean() states: it was saved before the rule, by a
+raw update, or through a path that skipped validation. Excerpts are compared with the kept
+source texts (the seed articles today), from a folder that may be missing, in which case the
+audit says that part was skipped.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from .excerpts import collapse_whitespace
+from .models import Actor, Category, Citation, Event, EventActor, SourceArticle, Statement
+
+DEFAULT_TEXTS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+
+# What to call each kind of row in a finding, and how to name one row.
+ITEM_LABELS = {
+    Category: ("Category", lambda row: row.slug),
+    Actor: ("Actor", lambda row: row.slug),
+    SourceArticle: ("Source", lambda row: row.slug),
+    Event: ("Event", lambda row: row.slug),
+    EventActor: ("Actor of event", lambda row: f"{row.event.slug}: {row.actor.slug}"),
+    Statement: ("Statement", lambda row: f"{row.pk} ({row.speaker.slug})"),
+    Citation: ("Citation", lambda row: f"{row.pk} of {row.source.slug}"),
+}
+
+
+@dataclass
+class Audit:
+    findings: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    def report(self, row, message):
+        kind, name = ITEM_LABELS[type(row)]
+        self.findings.append(f"{kind} {name(row)}: {message}")
+
+
+def audit_record(texts=DEFAULT_TEXTS):
+    audit = Audit()
+    _model_rules(audit)
+    _uncited(audit)
+    _sources(audit)
+    _order(audit)
+    _excerpts(audit, Path(texts) if texts else None)
+    return audit
+
+
+def _rows():
+    yield from Category.objects.order_by("pk")
+    yield from Actor.objects.select_related("affiliation").order_by("pk")
+    yield from SourceArticle.objects.select_related("publisher").order_by("pk")
+    yield from Event.objects.order_by("pk")
+    yield from EventActor.objects.select_related("event", "actor").order_by("pk")
+    yield from Statement.objects.select_related("speaker", "event").order_by("pk")
+    yield from Citation.objects.select_related("statement", "source", "event").order_by("pk")
+
+
+def _model_rules(audit):
+    """clean_fields() and clean() of every row: the rules the admin and the loader apply
+    (protected identities hold their name and nothing more, a statement's quote is in its
+    excerpt, a best estimate within its event's dates, statements said within their event).
+    Uniqueness and the check constraints are the database's own: no row can break them."""
+    for row in _rows():
+        try:
+            row.clean_fields()
+            row.clean()
+        except ValidationError as error:
+            for message in _messages(error):
+                audit.report(row, message)
+
+
+def _messages(error):
+    if hasattr(error, "message_dict"):
+        return [
+            f"{field}: {message}" if field != "__all__" else message
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return error.messages
+
+
+def _uncited(audit):
+    for event in Event.objects.public().uncited().order_by("pk"):
+        audit.report(event, "published without a citation.")
+    for statement in Statement.objects.public().uncited().select_related("speaker").order_by("pk"):
+        audit.report(statement, "published without a citation.")
+
+
+def _sources(audit):
+    for source in SourceArticle.objects.order_by("pk"):
+        for problem in source.record_problems():
+            audit.report(source, problem + ".")
+
+
+def _order(audit):
+    for event in Event.objects.order_by("pk"):
+        if event.sort_date != event.chronology_date():
+            audit.report(
+                event,
+                f"listed at {event.sort_date}, but its date places it at "
+                f"{event.chronology_date()}: save it again to put it back in order.",
+            )
+
+
+def _excerpts(audit, folder):
+    quoted = (
+        Citation.objects.exclude(source__archive_filename="")
+        .filter(is_summary=False)
+        .select_related("source")
+        .order_by("source__archive_filename", "pk")
+    )
+    if folder is None or not folder.is_dir():
+        audit.notes.append(
+            f"Excerpts were NOT checked against the kept source texts: {folder} is not a "
+            "folder (give one with --texts)."
+        )
+        return
+    texts = {}
+    checked = 0
+    for citation in quoted:
+        filename = citation.source.archive_filename
+        if filename not in texts:
+            texts[filename] = read_kept_text(folder, filename)
+        text = texts[filename]
+        if text is None:
+            audit.report(citation, f"the kept text {filename} is missing or unreadable.")
+            continue
+        checked += 1
+        if not citation.is_verbatim_in(text):
+            start = collapse_whitespace(citation.excerpt)[:60]
+            audit.report(
+                citation, f"excerpt not verbatim (each visible part, in order) in {filename}: "
+                f"“{start}…”"
+            )
+    summaries = Citation.objects.filter(is_summary=True).count()
+    audit.notes.append(
+        f"{checked} excerpts compared with {len(texts)} kept texts in {folder}; "
+        f"{summaries} summaries by the curators skipped (not quotations)."
+    )
+
+
+def read_kept_text(folder, filename):
+    """The kept text, whitespace collapsed; None if missing or outside the folder (a file
+    name is data a curator typed)."""
+    path = (folder / filename).resolve()
+    if folder.resolve() not in path.parents:
+        return None
+    try:
+        return collapse_whitespace(path.read_text(encoding="utf-8"))
+    except OSError:
+        return None
