@@ -992,13 +992,6 @@ class Statement(NormalizedPartialDates, Versioned, models.Model):
             return f"{self.speaker} said {short}" if self.speaker_id else f"(said) {short}"
         return f"{self.speaker}: “{short}”" if self.speaker_id else f"“{short}”"
 
-    def clean(self):
-        super().clean()
-        if (not self.is_reported and self.pk
-                and self.citations.filter(is_summary=True).exists()):
-            raise ValidationError({"kind": "A verbatim quote cannot rest on a summary "
-                                   "citation: keep it reported speech, or cite the words."})
-
     @property
     def is_reported(self):
         return self.kind == StatementKind.REPORTED
@@ -1046,10 +1039,17 @@ class Statement(NormalizedPartialDates, Versioned, models.Model):
         return _listed(self, self.LISTED_CITATIONS, lambda: [statement_citations_prefetch()])
 
     def clean(self):
+        errors = {}
         if self.event_id and self.date and self.event.start_date:
             problem = self.date_contradicts_event()
             if problem:
-                raise ValidationError({"date": problem})
+                errors["date"] = problem
+        if (not self.is_reported and self.pk
+                and self.citations.filter(is_summary=True).exists()):
+            errors["kind"] = ("A verbatim quote cannot rest on a summary citation: keep it "
+                              "reported speech, or cite the words.")
+        if errors:
+            raise ValidationError(errors)
 
     def date_contradicts_event(self):
         """Why the date of these words contradicts their event's, or "".
