@@ -14,7 +14,7 @@ workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2
 timeout = 30
 graceful_timeout = 30
 # Load the app once in the master and fork workers from it: a worker recycled by max_requests
-# then starts in milliseconds instead of importing Django again (0.7 s of CPU). Deploy new code
+# then starts in milliseconds instead of importing Django again. Deploy new code
 # with a restart, not a HUP: a preloaded app is not re-imported on reload.
 preload_app = True
 # Recycle workers now and then, so slow memory growth cannot accumulate. Every 2,000 requests
@@ -27,8 +27,7 @@ max_requests_jitter = 1_000
 
 # Garbage collection happens between requests, not in the middle of one. A listing page
 # allocates tens of thousands of objects, so with Python's default thresholds a young-generation
-# collection (7-9 ms, measured with gc.callbacks) ran inside about one page in ten: that was
-# the slow tail of page latency (p95/p99). Automatic collection stays on, with a threshold no
+# collection ran inside many pages: that was the slow tail of page latency (p95/p99). Automatic collection stays on, with a threshold no
 # ordinary request reaches, as a safety net for an unusually large one.
 GC_YOUNG_THRESHOLD = 200_000
 GC_FULL_EVERY = 1000  # requests; workers are also recycled after max_requests
@@ -37,8 +36,8 @@ GC_FULL_EVERY = 1000  # requests; workers are also recycled after max_requests
 def when_ready(server):
     # In the master, with the app preloaded and before any worker is forked: load what each
     # worker would otherwise load on its first request, the URLconf (with the views, the API
-    # and its schemas), the maps reverse() builds, and the compiled page templates (a fresh
-    # worker's first / took 65 ms, now 55; the rest is its new database connection). Nothing
+    # and its schemas), the maps reverse() builds, and the compiled page templates, so a fresh
+    # worker's first page costs little more than its new database connection. Nothing
     # here touches the database, so no connection is inherited by the workers.
     if not server.cfg.preload_app:  # preload_app turned off: the master has no app to warm
         return

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from .excerpts import collapse_whitespace
+from .excerpts import collapse_whitespace, read_kept_text
 from .models import Actor, Category, Citation, Event, EventActor, SourceArticle, Statement
 
 DEFAULT_TEXTS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
@@ -110,12 +110,7 @@ def _order(audit):
 
 
 def _excerpts(audit, folder):
-    quoted = (
-        Citation.objects.exclude(source__archive_filename="")
-        .filter(is_summary=False)
-        .select_related("source")
-        .order_by("source__archive_filename", "pk")
-    )
+    quoted = Citation.objects.quoting_kept_texts()
     if folder is None or not folder.is_dir():
         audit.notes.append(
             f"Excerpts were NOT checked against the kept source texts: {folder} is not a "
@@ -144,15 +139,3 @@ def _excerpts(audit, folder):
         f"{checked} excerpts compared with {len(texts)} kept texts in {folder}; "
         f"{summaries} summaries by the curators skipped (not quotations)."
     )
-
-
-def read_kept_text(folder, filename):
-    """The kept text, whitespace collapsed; None if missing or outside the folder (a file
-    name is data a curator typed)."""
-    path = (folder / filename).resolve()
-    if folder.resolve() not in path.parents:
-        return None
-    try:
-        return collapse_whitespace(path.read_text(encoding="utf-8"))
-    except OSError:
-        return None

@@ -18,9 +18,12 @@ import json
 from pathlib import Path
 
 import reversion
+from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from reversion.models import Version
 
+from .history import CORRECTION_COMMENT
 from .models import (
     Actor,
     Category,
@@ -43,6 +46,14 @@ class ChronologyDataError(ValueError):
     """The data file is wrong: the message names the item and says what is wrong with it."""
 
 
+LOADED_COMMENT = "Loaded from {}."
+UPGRADE_COMMENT = "Upgraded from {}."
+# Comments of the revisions the loader makes: a row whose latest version is in one of them is
+# still as the bundled file left it, unless its values differ (a save outside reversion).
+BUNDLED_COMMENT_PREFIXES = ("Loaded from ", CORRECTION_COMMENT, "Upgraded from ")
+GENERIC_REASON = "Corrected against the original reporting."
+
+
 def load_chronology(path=DEFAULT_PATH):
     """Create whatever the data file holds that the database lacks; never touch existing rows.
 
@@ -53,7 +64,7 @@ def load_chronology(path=DEFAULT_PATH):
     # One revision for the whole load: the history starts here, so the first correction a
     # curator makes shows in the public change log as a change from the bundled text.
     with transaction.atomic(), reversion.create_revision():
-        reversion.set_comment(f"Loaded from {Path(path).name}.")
+        reversion.set_comment(LOADED_COMMENT.format(Path(path).name))
         loader.load(data)
     return loader.counts
 
@@ -146,36 +157,37 @@ class _Loader:
         for item in data.get("events", []):
             self.load_event(item)
 
+    @staticmethod
+    def build_category(item):
+        return Category(
+            slug=item["slug"], name=item["name"], description=item.get("description", "")
+        )
+
+    @staticmethod
+    def build_actor(item):
+        return Actor(
+            slug=item["slug"],
+            name=item["name"],
+            kind=item.get("kind", Actor.Kind.PERSON),
+            aliases="\n".join(item.get("aliases", [])),
+            description=item.get("description", ""),
+            url=item.get("url", ""),
+            protected_identity=item.get("protected_identity", False),
+            naming=item.get("naming", ""),
+            naming_note=item.get("naming_note", ""),
+        )
+
     def load_category(self, item):
         label = f"Category {item.get('slug')!r}"
         self.categories[item["slug"]], _ = self._find_or_create(
-            "categories",
-            Category,
-            {"slug": item["slug"]},
-            lambda: Category(
-                slug=item["slug"], name=item["name"], description=item.get("description", "")
-            ),
-            label,
+            "categories", Category, {"slug": item["slug"]},
+            lambda: self.build_category(item), label,
         )
 
     def load_actor(self, item):
         label = f"Actor {item.get('slug')!r}"
         actor, created = self._find_or_create(
-            "actors",
-            Actor,
-            {"slug": item["slug"]},
-            lambda: Actor(
-                slug=item["slug"],
-                name=item["name"],
-                kind=item.get("kind", Actor.Kind.PERSON),
-                aliases="\n".join(item.get("aliases", [])),
-                description=item.get("description", ""),
-                url=item.get("url", ""),
-                protected_identity=item.get("protected_identity", False),
-                naming=item.get("naming", ""),
-                naming_note=item.get("naming_note", ""),
-            ),
-            label,
+            "actors", Actor, {"slug": item["slug"]}, lambda: self.build_actor(item), label
         )
         self.actors[actor.slug] = actor
         if created:
@@ -189,52 +201,53 @@ class _Loader:
         actor.affiliation = self._lookup(self.actors, item["affiliation"], "actor", label)
         _validated(actor, label).save()
 
+    def build_source(self, item, label):
+        source = SourceArticle(
+            slug=item["slug"],
+            title=item["title"],
+            url=item.get("url", ""),
+            author=item.get("author", ""),
+            source_type=item.get("source_type", ""),
+            language=item.get("language", "en"),
+            archive_filename=item.get("archive_filename", ""),
+            notes=item.get("notes", ""),
+        )
+        if item.get("publisher"):
+            source.publisher = self._lookup(self.actors, item["publisher"], "actor", label)
+        if item.get("published"):
+            source.published = _partial_date(item["published"], label)
+        return source
+
     def load_source(self, item):
         label = f"Source {item.get('slug')!r}"
-
-        def build():
-            source = SourceArticle(
-                slug=item["slug"],
-                title=item["title"],
-                url=item.get("url", ""),
-                author=item.get("author", ""),
-                source_type=item.get("source_type", ""),
-                language=item.get("language", "en"),
-                archive_filename=item.get("archive_filename", ""),
-                notes=item.get("notes", ""),
-            )
-            if item.get("publisher"):
-                source.publisher = self._lookup(self.actors, item["publisher"], "actor", label)
-            if item.get("published"):
-                source.published = _partial_date(item["published"], label)
-            return source
-
         self.sources[item["slug"]], _ = self._find_or_create(
-            "sources", SourceArticle, {"slug": item["slug"]}, build, label
+            "sources", SourceArticle, {"slug": item["slug"]},
+            lambda: self.build_source(item, label), label,
         )
+
+    def build_event(self, item, label):
+        event = Event(
+            slug=item["slug"],
+            title=item["title"],
+            summary=item["summary"],
+            category=self._lookup(self.categories, item["category"], "category", label),
+            location=item.get("location", ""),
+            status=item.get("status", Status.PUBLISHED),
+            verification=item.get("verification", Verification.REPORTED),
+            verification_note=item.get("verification_note", ""),
+        )
+        event.start = _partial_date(item["start"], label)
+        if item.get("end"):
+            event.end = _partial_date(item["end"], label + " (end)")
+        if item.get("sort_as"):
+            event.sort_as = _day(item["sort_as"], label + " (sort_as)")
+        return event
 
     def load_event(self, item):
         label = f"Event {item.get('slug')!r}"
-
-        def build():
-            event = Event(
-                slug=item["slug"],
-                title=item["title"],
-                summary=item["summary"],
-                category=self._lookup(self.categories, item["category"], "category", label),
-                location=item.get("location", ""),
-                status=item.get("status", Status.PUBLISHED),
-                verification=item.get("verification", Verification.REPORTED),
-                verification_note=item.get("verification_note", ""),
-            )
-            event.start = _partial_date(item["start"], label)
-            if item.get("end"):
-                event.end = _partial_date(item["end"], label + " (end)")
-            if item.get("sort_as"):
-                event.sort_as = _day(item["sort_as"], label + " (sort_as)")
-            return event
-
-        event, _ = self._find_or_create("events", Event, {"slug": item["slug"]}, build, label)
+        event, _ = self._find_or_create(
+            "events", Event, {"slug": item["slug"]}, lambda: self.build_event(item, label), label
+        )
         # Missing parts of an existing event are added too (a new citation in the file shows
         # up on the next load); parts that exist are never rewritten.
         for participation in item.get("actors", []):
@@ -259,43 +272,401 @@ class _Loader:
         quote = item["quote"]
         label = f"{event_label}, statement “{quote[:50]}”"
         speaker = self._lookup(self.actors, item["speaker"], "actor", label)
-
-        def build():
-            statement = Statement(
-                quote=quote,
-                speaker=speaker,
-                venue=item.get("venue", ""),
-                event=event,
-                status=item.get("status", Status.PUBLISHED),
-            )
-            statement.said_on = _partial_date(item["date"], label)
-            return statement
-
         statement, _ = self._find_or_create(
-            "statements", Statement, {"speaker": speaker, "quote": quote}, build, label
+            "statements", Statement, {"speaker": speaker, "quote": quote},
+            lambda: self.build_statement(event, item, label), label,
         )
         for citation in item.get("citations", []):
             self.load_citation(citation, label, statement=statement)
+
+    def build_statement(self, event, item, label):
+        statement = Statement(
+            quote=item["quote"],
+            speaker=self._lookup(self.actors, item["speaker"], "actor", label),
+            venue=item.get("venue", ""),
+            event=event,
+            status=item.get("status", Status.PUBLISHED),
+        )
+        statement.said_on = _partial_date(item["date"], label)
+        return statement
+
+    def build_citation(self, item, label, event=None, statement=None):
+        is_summary = item.get("is_summary", False)
+        if not isinstance(is_summary, bool):
+            raise ChronologyDataError(f"{label}: is_summary must be true or false.")
+        return Citation(
+            source=self._lookup(self.sources, item["source"], "source", label),
+            event=event,
+            statement=statement,
+            excerpt=item["excerpt"],
+            is_summary=is_summary,
+            note=item.get("note", ""),
+        )
 
     def load_citation(self, item, owner_label, event=None, statement=None):
         label = f"{owner_label}, citation of {item.get('source')!r}"
         source = self._lookup(self.sources, item["source"], "source", label)
         # "is_summary": true marks an excerpt that is the curators' summary, not a quotation.
         # It is not part of the natural key: a citation that exists is left as it is.
-        is_summary = item.get("is_summary", False)
-        if not isinstance(is_summary, bool):
-            raise ChronologyDataError(f"{label}: is_summary must be true or false.")
         self._find_or_create(
             "citations",
             Citation,
             {"source": source, "event": event, "statement": statement, "excerpt": item["excerpt"]},
-            lambda: Citation(
-                source=source,
-                event=event,
-                statement=statement,
-                excerpt=item["excerpt"],
-                is_summary=is_summary,
-                note=item.get("note", ""),
-            ),
+            lambda: self.build_citation(item, label, event=event, statement=statement),
             label,
         )
+
+
+# Upgrading a database loaded from an earlier bundled file
+
+
+# The fields each kind of row takes from the data file, the ones an upgrade rewrites.
+BUNDLED_FIELDS = {
+    Category: ["name", "description"],
+    Actor: ["name", "kind", "aliases", "description", "url", "protected_identity", "naming",
+            "naming_note", "affiliation"],
+    SourceArticle: ["title", "publisher", "source_type", "url", "author", "language",
+                    "archive_filename", "notes", "published_date", "published_precision",
+                    "published_approximate"],
+    Event: ["title", "summary", "category", "location", "status", "verification",
+            "verification_note", "start_date", "start_precision", "start_approximate",
+            "end_date", "end_precision", "end_approximate", "sort_as"],
+    EventActor: ["role"],
+    Statement: ["quote", "speaker", "venue", "status", "date", "date_precision",
+                "date_approximate"],
+    Citation: ["excerpt", "is_summary", "note"],
+}
+# Never compared: counters and timestamps every save moves, and derived columns.
+UNCOMPARED = {"version", "created_at", "updated_at", "sort_date", "search_vector"}
+
+
+def upgrade_chronology(path=DEFAULT_PATH):
+    """Bring a database loaded from an earlier bundled file to this one.
+
+    Each bundled item a curator has not touched since it was loaded (its latest saved version
+    is the loader's, and its values are still those) takes the file's values, in a revision
+    per event whose comment is the public reason for the change: the item's "corrections"
+    lines not yet shown for it, or GENERIC_REASON. An item a curator has edited is left as
+    it is and listed for review. A bundled event the file no longer holds is unpublished,
+    never deleted. Items the file adds are created, as load_chronology does.
+
+    Returns an UpgradeReport.
+    """
+    data = read_data_file(path)
+    upgrader = _Upgrader(Path(path).name)
+    with transaction.atomic():
+        upgrader.upgrade(data)
+    return upgrader.report
+
+
+class UpgradeReport:
+    def __init__(self):
+        self.updated = []  # (label, [reasons])
+        self.created = []
+        self.withdrawn = []
+        self.for_review = []  # (label, what the file would change)
+
+    def __bool__(self):
+        return bool(self.updated or self.created or self.withdrawn or self.for_review)
+
+
+def _serialized_fields(instance):
+    return json.loads(serializers.serialize("json", [instance]))[0]["fields"]
+
+
+def _latest_version(instance):
+    return Version.objects.get_for_object(instance).select_related("revision").first()
+
+
+def is_as_loaded(instance):
+    """Has no one changed this row since the loader last wrote it?"""
+    version = _latest_version(instance)
+    if version is None or version.revision.user_id is not None:
+        return False
+    if not version.revision.comment.startswith(BUNDLED_COMMENT_PREFIXES):
+        return False
+    saved = json.loads(version.serialized_data)[0]["fields"]
+    current = _serialized_fields(instance)
+    # Fields added since that version was saved (filled by a migration) are not compared.
+    return all(
+        current.get(name) == value for name, value in saved.items() if name not in UNCOMPARED
+    )
+
+
+def _was_bundled(instance):
+    return Version.objects.get_for_object(instance).filter(
+        revision__user__isnull=True, revision__comment__startswith="Loaded from "
+    ).exists() or Version.objects.get_for_object(instance).filter(
+        revision__user__isnull=True, revision__comment__startswith=CORRECTION_COMMENT
+    ).exists()
+
+
+def _corrections(item, label):
+    """An item's "corrections": public reasons, one sentence each."""
+    reasons = item.get("corrections", [])
+    if not isinstance(reasons, list) or not all(
+        isinstance(reason, str) and reason.strip() and "\n" not in reason for reason in reasons
+    ):
+        raise ChronologyDataError(
+            f"{label}: corrections must be a list of reasons, each one line of text."
+        )
+    return [reason.strip() for reason in reasons]
+
+
+def _differs(current, wanted):
+    return [
+        name for name in BUNDLED_FIELDS[type(current)]
+        if getattr(current, current._meta.get_field(name).attname)
+        != getattr(wanted, wanted._meta.get_field(name).attname)
+    ]
+
+
+def _copy(current, wanted):
+    for name in BUNDLED_FIELDS[type(current)]:
+        attname = current._meta.get_field(name).attname
+        setattr(current, attname, getattr(wanted, attname))
+
+
+class _Upgrader(_Loader):
+    def __init__(self, filename):
+        super().__init__()
+        self.filename = filename
+        self.report = UpgradeReport()
+
+    def upgrade(self, data):
+        # Missing rows first, exactly as a load would create them (one revision).
+        before = set(Event.objects.values_list("slug", flat=True))
+        with reversion.create_revision():
+            reversion.set_comment(UPGRADE_COMMENT.format(self.filename))
+            for item in data.get("categories", []):
+                self.load_category(item)
+            for item in data.get("actors", []):
+                self.load_actor(item)
+            for item in data.get("actors", []):
+                self.affiliate(item)
+            for item in data.get("sources", []):
+                self.load_source(item)
+            # New events with all their parts; an existing event's parts are upgraded below,
+            # with the event, or not at all if a curator has edited it.
+            for item in data.get("events", []):
+                if item["slug"] not in before:
+                    self.load_event(item)
+                    self.report.created.append(f"Event {item['slug']!r}")
+        for kind, model, items in (
+            ("Category", Category, data.get("categories", [])),
+            ("Actor", Actor, data.get("actors", [])),
+            ("Source", SourceArticle, data.get("sources", [])),
+        ):
+            for item in items:
+                self.upgrade_row(kind, model, item)
+        for item in data.get("events", []):
+            if item["slug"] in before:
+                self.upgrade_event(item)
+        self.withdraw(set(self.events_in(data)))
+        Event.objects.all().refresh_search_vectors()
+
+    @staticmethod
+    def events_in(data):
+        return [item["slug"] for item in data.get("events", [])]
+
+    def upgrade_row(self, kind, model, item):
+        label = f"{kind} {item['slug']!r}"
+        current = model.objects.get(slug=item["slug"])
+        build = {
+            Category: lambda: self.build_category(item),
+            Actor: lambda: self._actor_with_affiliation(item, label),
+            SourceArticle: lambda: self.build_source(item, label),
+        }[model]
+        wanted = build()
+        changed = _differs(current, wanted)
+        if not changed:
+            return
+        if not is_as_loaded(current):
+            self.report.for_review.append((label, changed))
+            return
+        _copy(current, wanted)
+        reasons = _corrections(item, label) or [GENERIC_REASON]
+        with reversion.create_revision():
+            reversion.set_comment(CORRECTION_COMMENT + "\n".join(reasons))
+            _validated(current, label).save()
+        self.report.updated.append((label, reasons))
+
+    def _actor_with_affiliation(self, item, label):
+        actor = self.build_actor(item)
+        if item.get("affiliation"):
+            actor.affiliation = self._lookup(self.actors, item["affiliation"], "actor", label)
+        return actor
+
+    def upgrade_event(self, item):
+        label = f"Event {item['slug']!r}"
+        event = Event.objects.get(slug=item["slug"])
+        wanted = self.build_event(item, label)
+        plan = self._plan_event(event, wanted, item, label)
+        if not plan:
+            return
+        rows = [event, *event.participations.all(), *event.citations.all()]
+        for statement in event.statements.all():
+            rows += [statement, *statement.citations.all()]
+        if not all(is_as_loaded(row) for row in rows):
+            self.report.for_review.append((label, sorted({what for what, _ in plan})))
+            return
+        reasons = self._new_reasons(event, item, label)
+        with reversion.create_revision():
+            reversion.set_comment(CORRECTION_COMMENT + "\n".join(reasons))
+            for _, apply in plan:
+                apply()
+            reversion.add_to_revision(Event.objects.get(pk=event.pk))
+        self.report.updated.append((label, reasons))
+
+    def _new_reasons(self, event, item, label):
+        """The item's correction lines not yet in the event's public log; else the generic
+        line (a file keeps its earlier corrections: they are not repeated)."""
+        shown = set()
+        for version in Version.objects.get_for_object(event).select_related("revision"):
+            comment = version.revision.comment
+            if comment.startswith(CORRECTION_COMMENT):
+                shown.update(comment.removeprefix(CORRECTION_COMMENT).splitlines())
+        new = [reason for reason in _corrections(item, label) if reason not in shown]
+        return new or [GENERIC_REASON]
+
+    def _plan_event(self, event, wanted, item, label):
+        """[(what changes, how to apply it)] to make the event and its parts the file's."""
+        plan = []
+        changed = _differs(event, wanted)
+        if changed:
+            def update_event():
+                _copy(event, wanted)
+                _validated(event, label).save()
+            plan.append(("event", update_event))
+        plan += self._plan_participations(event, item, label)
+        plan += self._plan_citations(event.citations.all(), item.get("citations", []), label,
+                                     event=event)
+        plan += self._plan_statements(event, item, label)
+        return plan
+
+    def _plan_participations(self, event, item, label):
+        plan = []
+        existing = {row.actor_id: row for row in event.participations.all()}
+        for part in item.get("actors", []):
+            actor = self._lookup(self.actors, part["actor"], "actor", label)
+            row = existing.pop(actor.pk, None)
+            role = part.get("role", "")
+            if row is None:
+                plan.append(("actors", lambda actor=actor, role=role: _validated(
+                    EventActor(event=event, actor=actor, role=role), label).save()))
+            elif row.role != role:
+                def set_role(row=row, role=role):
+                    row.role = role
+                    _validated(row, label).save()
+                plan.append(("actors", set_role))
+        for row in existing.values():
+            plan.append(("actors", row.delete))
+        return plan
+
+    def _plan_citations(self, existing, items, label, event=None, statement=None):
+        plan = []
+        remaining = list(existing)
+        wanted = [self.build_citation(item, label, event=event, statement=statement)
+                  for item in items]
+        unmatched = []
+        for citation in wanted:
+            same = next((row for row in remaining if row.source_id == citation.source_id
+                         and row.excerpt == citation.excerpt), None)
+            if same is None:
+                unmatched.append(citation)
+                continue
+            remaining.remove(same)
+            if _differs(same, citation):
+                plan.append(("sources", self._updater(same, citation, label)))
+        for citation in unmatched:
+            # An excerpt that changed (a redaction, a longer passage): the same source's
+            # citation, rewritten in place.
+            same = next((row for row in remaining if row.source_id == citation.source_id), None)
+            if same is None:
+                def create(citation=citation):
+                    if statement is not None:
+                        citation.statement = Statement.objects.get(pk=statement.pk)
+                    _validated(citation, label).save()
+                plan.append(("sources", create))
+            else:
+                remaining.remove(same)
+                plan.append(("sources", self._updater(same, citation, label)))
+        for row in remaining:
+            plan.append(("sources", row.delete))
+        return plan
+
+    @staticmethod
+    def _updater(row, wanted, label):
+        def update():
+            _copy(row, wanted)
+            # A statement's quote may change in the same upgrade: validate against the new one.
+            if row.statement_id:
+                row.statement = Statement.objects.get(pk=row.statement_id)
+            _validated(row, label).save()
+        return update
+
+    def _plan_statements(self, event, item, label):
+        plan = []
+        remaining = list(event.statements.all())
+        for part in item.get("statements", []):
+            part_label = f"{label}, statement “{part['quote'][:50]}”"
+            wanted = self.build_statement(event, part, part_label)
+            row = self._match_statement(remaining, wanted, part)
+            if row is None:
+                def create(wanted=wanted, part=part, part_label=part_label):
+                    _validated(wanted, part_label).save()
+                    for citation in part.get("citations", []):
+                        _validated(self.build_citation(citation, part_label, statement=wanted),
+                                   part_label).save()
+                plan.append(("statements", create))
+                continue
+            remaining.remove(row)
+            if _differs(row, wanted):
+                def update(row=row, wanted=wanted, part_label=part_label):
+                    _copy(row, wanted)
+                    # Its citations are validated against the new quote as they are rewritten.
+                    _validated(row, part_label).save()
+                plan.append(("statements", update))
+            plan += self._plan_citations(row.citations.all(), part.get("citations", []),
+                                         part_label, statement=row)
+        for row in remaining:
+            # A statement the file no longer holds for this event: withdrawn, not deleted.
+            if row.status == Status.PUBLISHED:
+                def unpublish(row=row):
+                    row.status = Status.DRAFT
+                    row.save()
+                plan.append(("statements", unpublish))
+        return plan
+
+    @staticmethod
+    def _match_statement(rows, wanted, part):
+        """The event's statement this file item is: same speaker and words; else the one it
+        says it replaces ("replaces": {"speaker": ..., "quote": ...}); else the same words
+        (the speaker corrected); else the same speaker (the words corrected or elided)."""
+        replaces = part.get("replaces") or {}
+        tests = [
+            lambda row: row.speaker_id == wanted.speaker_id and row.quote == wanted.quote,
+            lambda row: replaces and row.speaker.slug == replaces.get("speaker")
+            and row.quote == replaces.get("quote"),
+            lambda row: row.quote == wanted.quote,
+            lambda row: row.speaker_id == wanted.speaker_id,
+        ]
+        for test in tests:
+            row = next((row for row in rows if test(row)), None)
+            if row is not None:
+                return row
+        return None
+
+    def withdraw(self, slugs):
+        for event in Event.objects.public().exclude(slug__in=slugs).order_by("pk"):
+            if not _was_bundled(event):
+                continue  # a curator's own event: not the file's to withdraw
+            label = f"Event {event.slug!r}"
+            if not is_as_loaded(event):
+                self.report.for_review.append((label, ["withdrawn from the bundled record"]))
+                continue
+            with reversion.create_revision():
+                reversion.set_comment(UPGRADE_COMMENT.format(self.filename))
+                event.status = Status.DRAFT
+                event.save()
+            self.report.withdrawn.append(label)

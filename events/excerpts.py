@@ -42,3 +42,15 @@ def appears_in_order(excerpt, text):
             return False
         position = found + len(part)
     return True
+
+
+def read_kept_text(folder, filename):
+    """The kept text, whitespace collapsed; None if missing or outside the folder (a file
+    name is data a curator typed)."""
+    path = (folder / filename).resolve()
+    if folder.resolve() not in path.parents:
+        return None
+    try:
+        return collapse_whitespace(path.read_text(encoding="utf-8"))
+    except OSError:
+        return None

@@ -4,10 +4,16 @@ Two readers: curators, told what someone else changed while they were editing; a
 shown when an event was corrected and which parts, never by whom.
 """
 
+import json
+
 from django.db.models import Prefetch
 from reversion.models import Version
 
 from .models import Citation
+
+# How a revision of the bundled record's upgrade (events/chronology.py) begins its comment;
+# the rest, one line each, are the public reasons for the correction.
+CORRECTION_COMMENT = "Bundled correction: "
 
 # The parts of an event a reader sees, with the names the public change log uses.
 EVENT_PUBLIC_FIELDS = {
@@ -76,8 +82,23 @@ def changes_since(instance, opened_version):
     return changed
 
 
+def _cites(citation_version, event):
+    try:
+        return json.loads(citation_version.serialized_data)[0]["fields"]["event"] == event.pk
+    except (ValueError, KeyError, IndexError):
+        return False
+
+
+def public_reasons(revision):
+    """The public reasons a revision gives for its change: those of a bundled correction
+    (events/chronology.py), one per line. A curator's save records no public reason."""
+    if revision.user_id is None and revision.comment.startswith(CORRECTION_COMMENT):
+        return revision.comment.removeprefix(CORRECTION_COMMENT).splitlines()
+    return []
+
+
 def public_change_log(event, limit=20):
-    """Corrections to a published event, newest first: [(when, [what changed])].
+    """Corrections to a published event, newest first: [(when, [what changed], [reasons])].
 
     Compares consecutive saved versions of the event (and the set of its citations) and keeps
     the saves that changed something a reader sees while the event was published. Two queries,
@@ -97,8 +118,11 @@ def public_change_log(event, limit=20):
     for version, data in _field_dicts(versions):
         # A citation's serialized data changes with its excerpt, so edits count, not only
         # citations added or removed.
+        # Only this event's: a revision of the loader holds every event's citations.
         citations = {
-            (other.object_id, other.serialized_data) for other in version.revision.citations
+            (other.object_id, other.serialized_data)
+            for other in version.revision.citations
+            if _cites(other, event)
         }
         if previous is not None and data.get("status") == "published":
             changed = []
@@ -109,7 +133,8 @@ def public_change_log(event, limit=20):
                 changed.insert(0, "published")
             if citations != previous_citations:
                 changed.append("sources")
-            if changed:
-                entries.append((version.revision.date_created, changed))
+            reasons = public_reasons(version.revision)
+            if changed or reasons:
+                entries.append((version.revision.date_created, changed, reasons))
         previous, previous_citations = data, citations
     return entries[::-1][:limit]

@@ -44,13 +44,12 @@ class ContentSecurityPolicyMiddleware:
 class GZipMiddleware(django_gzip.GZipMiddleware):
     """Django's GZipMiddleware, compressing at level 2 rather than 6.
 
-    It compresses every response that is not already compressed, once per request: level 6
-    spent 4.0 ms on a 136 KB chronology page (an eighth of the page's time at 10,000 events),
-    level 2 takes 1.1 ms for 26 KB instead of 22 KB. Cached pages are compressed once, at
-    level 6, by events.caching and pass through untouched. As Django does since 4.2 against
-    BREACH, the gzip header carries a random file name, so a page holding a secret (the
-    admin's CSRF token) does not compress to a predictable length. Streaming responses are
-    left to Django's code.
+    It compresses every response that is not already compressed, once per request, where
+    level 6 cost a noticeable share of an uncached page's time for a slightly smaller body
+    (docs/performance.md). Cached pages are compressed once, at level 6, by events.caching
+    and pass through untouched. As Django does since 4.2 against BREACH, the gzip header
+    carries a random file name, so a page holding a secret (the admin's CSRF token) does not
+    compress to a predictable length. Streaming responses are left to Django's code.
     """
 
     level = 2

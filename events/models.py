@@ -491,7 +491,7 @@ class EventQuerySet(models.QuerySet):
 
         The related rows go into plain lists (`to_attr`, read through Event.participation_list
         and the other *_list properties): Django's default prefetch builds a queryset for every
-        row it attaches to, a quarter of a listing page's time at 25 events.
+        row it attaches to, a sizeable part of a listing page's time.
         """
         return (
             self.defer("search_vector")
@@ -1018,6 +1018,16 @@ class CitationQuerySet(models.QuerySet):
             Q(event__status=Status.PUBLISHED) | Q(statement__in=Statement.objects.public())
         )
 
+    def quoting_kept_texts(self):
+        """Citations that quote a source whose text is kept for checking, by file: what
+        check_excerpts and audit_record compare (summaries are the curators' words)."""
+        return (
+            self.exclude(source__archive_filename="")
+            .filter(is_summary=False)
+            .select_related("source")
+            .order_by("source__archive_filename", "pk")
+        )
+
 
 @reversion.register()
 class Citation(models.Model):
@@ -1108,9 +1118,9 @@ class RecordStateQuerySet(models.QuerySet):
     def generation(self):
         """The record's generation alone: what every cached page hit reads, so in plain SQL.
 
-        Through the ORM the read cost 420 µs on PostgreSQL, this statement 140 µs (timed
-        in-process), little more than the round trip itself: it has no parameters to bind
-        because psycopg's client-side binding formats them in Python, 40 µs more.
+        Through the ORM the read cost several times this statement, which is little more than
+        the database round trip itself; it has no parameters to bind, because psycopg's
+        client-side binding formats them in Python (docs/performance.md has the figures).
         """
         database = connections[self.db]
         table = database.ops.quote_name(self.model._meta.db_table)

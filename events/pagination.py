@@ -22,11 +22,11 @@ class BadPage(Exception):
 class BoundedCountPaginator(Paginator):
     """A Paginator that counts no further than the page it serves needs.
 
-    Counting every match is the slowest part of a search over a large record: a word in a
-    quarter of 100,000 events took 67 ms to count on PostgreSQL, against 0.3 ms to fetch the
-    25 events shown. Up to `count_limit` matches the count is exact; past it `count_is_exact`
-    is false, `count` is a lower bound, and the page still knows it has a next one. With no
-    limit (None) it counts everything, as Django's Paginator does.
+    Counting every match is the slowest part of a search over a large record, far slower than
+    fetching the 25 events shown (docs/performance.md has the figures). Up to `count_limit`
+    matches the count is exact; past it `count_is_exact` is false, `count` is a lower bound,
+    and the page still knows it has a next one. With no limit (None) it counts everything,
+    as Django's Paginator does.
     """
 
     def __init__(self, object_list, per_page, *, count_limit):

@@ -27,10 +27,14 @@ class Out(Schema):
     """ninja's Schema for output, reading an object's fields in one pass.
 
     ninja validates a response by wrapping every object in a DjangoGetter whose __getattr__
-    pydantic calls once per field: on a page of 25 events (about 390 nested objects, 2,400
-    fields) that was 7 ms, a third of the request. This reads the same values into a dict
-    first (a field's `resolve_<name>` when it has one, else the attribute, with ninja's
-    conversions), which pydantic then validates natively. Dicts pass through unchanged.
+    pydantic calls once per field, thousands of calls for a page of events (a large share of
+    the request: docs/performance.md). This reads the same values into a dict first (a
+    field's `resolve_<name>` when it has one, else the attribute, with ninja's conversions),
+    which pydantic then validates natively. Dicts pass through unchanged.
+
+    It overrides ninja's own root validator and uses ninja internals (`_run_root_validator`,
+    `_ninja_resolvers`, `DjangoGetter` and its `_convert_result`): tests/test_schemas.py pins
+    them, and fails on any other django-ninja version until they are checked again.
     """
 
     @model_validator(mode="wrap")

@@ -16,7 +16,7 @@ class FastSelect(forms.Select):
     """A <select> of a model's rows, rendered in Python and cached, not one template per option.
 
     The chronology's actor and source filters list every actor and source in the public
-    record: through Django's widget templates those options were half the page's render time.
+    record: through Django's widget templates those options dominated the page's render time.
     The options are rendered once per record generation (RecordState) and kept in the cache,
     so they are exactly as current as the record; each request only marks its selection.
     """
@@ -53,7 +53,7 @@ class FastCheckboxes(forms.CheckboxSelectMultiple):
     """Checkboxes rendered in Python, each in its label, as FastSelect renders options.
 
     Through Django's widget templates the chronology's category and verification boxes cost a
-    template render each, a third of a page's fixed cost; the markup is the same. A model
+    template render each, a large part of a page's fixed cost; the markup is the same. A model
     field's choices (cache_name given) are read once per record generation and cached.
     """
 

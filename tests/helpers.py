@@ -11,6 +11,7 @@ from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS_FOLDER = ROOT.parent / "shared" / "seeds"
+DATA_FOLDER = ROOT / "tests" / "data"
 
 needs_seeds = pytest.mark.skipif(
     not SEEDS_FOLDER.is_dir(),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from events.excerpts import collapse_whitespace
+from events.excerpts import collapse_whitespace, read_kept_text
 from events.models import Citation
 
 
@@ -29,19 +29,14 @@ class Command(BaseCommand):
         if not folder.is_dir():
             raise CommandError(f"{folder} is not a folder.")
         summaries = Citation.objects.filter(is_summary=True).count()
-        citations = (
-            Citation.objects.exclude(source__archive_filename="")
-            .filter(is_summary=False)
-            .select_related("source")
-            .order_by("source__archive_filename", "pk")
-        )
+        citations = Citation.objects.quoting_kept_texts()
         texts = {}
         failures = []
         checked = 0
         for citation in citations:
             filename = citation.source.archive_filename
             if filename not in texts:
-                texts[filename] = self.read_archive(folder, filename)
+                texts[filename] = read_kept_text(folder, filename)
             archived = texts[filename]
             checked += 1
             if archived is None:
@@ -69,14 +64,3 @@ class Command(BaseCommand):
                 f"{skipped}."
             )
         )
-
-    @staticmethod
-    def read_archive(folder, filename):
-        # A file name is data a curator typed: it must not reach outside the folder.
-        path = (folder / filename).resolve()
-        if folder.resolve() not in path.parents:
-            return None
-        try:
-            return collapse_whitespace(path.read_text(encoding="utf-8"))
-        except OSError:
-            return None

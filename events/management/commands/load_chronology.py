@@ -1,12 +1,22 @@
-"""manage.py load_chronology [PATH] [--if-empty]: load the curated chronology data file.
+"""manage.py load_chronology [PATH] [--if-empty | --upgrade]: load the curated chronology data file.
 
-Only missing rows are created; existing ones (possibly edited by curators) are left alone, so the
-command is safe to run again, e.g. on every deploy with --if-empty or after the file grows.
+By default only missing rows are created; existing ones (possibly edited by curators) are left
+alone, so the command is safe to run again, e.g. on every deploy with --if-empty or after the
+file grows. --upgrade brings a database loaded from an earlier bundled file to this one: every
+bundled item no curator has touched takes the file's corrected values, with a public reason in
+its event's corrections log; items curators edited are listed for review and left as they are
+(the command then exits with status 2); withdrawn events are unpublished, never deleted.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from events.chronology import DEFAULT_PATH, KINDS, ChronologyDataError, load_chronology
+from events.chronology import (
+    DEFAULT_PATH,
+    KINDS,
+    ChronologyDataError,
+    load_chronology,
+    upgrade_chronology,
+)
 from events.models import Event
 
 
@@ -20,17 +30,26 @@ class Command(BaseCommand):
             default=str(DEFAULT_PATH),
             help="The JSON data file (default: events/fixtures/chronology.json).",
         )
-        parser.add_argument(
+        mode = parser.add_mutually_exclusive_group()
+        mode.add_argument(
             "--if-empty",
             action="store_true",
             help="Do nothing if any event exists already (for first-run setup scripts).",
         )
+        mode.add_argument(
+            "--upgrade",
+            action="store_true",
+            help="Apply the file's corrections to every bundled item no curator has edited; "
+            "list the edited ones for review.",
+        )
 
-    def handle(self, *args, path, if_empty, **options):
+    def handle(self, *args, path, if_empty, upgrade, **options):
         if if_empty and Event.objects.exists():
             self.stdout.write("The database already holds events: nothing loaded (--if-empty).")
             return
         try:
+            if upgrade:
+                return self.upgrade(path)
             counts = load_chronology(path)
         except ChronologyDataError as error:
             raise CommandError(f"Nothing was loaded. {error}") from None
@@ -42,3 +61,25 @@ class Command(BaseCommand):
             )
         total = sum(count["created"] for count in counts.values())
         self.stdout.write(self.style.SUCCESS(f"Loaded {path}: {total} rows created."))
+
+    def upgrade(self, path):
+        report = upgrade_chronology(path)
+        for label, reasons in report.updated:
+            self.stdout.write(f"Corrected: {label}: {' '.join(reasons)}")
+        for label in report.created:
+            self.stdout.write(f"Added: {label}")
+        for label in report.withdrawn:
+            self.stdout.write(f"Withdrawn (unpublished): {label}")
+        for label, changes in report.for_review:
+            self.stdout.write(
+                f"For review: {label} was edited by a curator since it was loaded; the file "
+                f"changes its {', '.join(changes)}. Nothing was changed: compare and correct "
+                "it by hand."
+            )
+        summary = (
+            f"Upgraded from {path}: {len(report.updated)} corrected, {len(report.created)} "
+            f"added, {len(report.withdrawn)} withdrawn, {len(report.for_review)} for review."
+        )
+        if report.for_review:
+            raise CommandError(summary, returncode=2)
+        self.stdout.write(self.style.SUCCESS(summary))
