@@ -6,6 +6,7 @@ contain. Curators (the "Curators" group, see migration 0002) can add, change and
 cannot delete anything or manage users.
 """
 
+import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
@@ -14,14 +15,18 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
+from reversion.models import Revision
 
 from .admin_forms import (
     ActorAdminForm,
+    CategoryAdminForm,
+    CitationAdminForm,
     CitationRequiredFormSet,
     EventAdminForm,
     SourceArticleAdminForm,
     StatementAdminForm,
     StatementInlineForm,
+    VersionedInlineForm,
     short,
 )
 from .fields import ConcurrentEditError
@@ -82,11 +87,30 @@ class RecordAdmin(SafeAutocompleteMixin, VersionAdmin):
             )
             return HttpResponseRedirect(request.get_full_path())
 
+    def _reversion_revisionform_view(self, request, version, *args, **kwargs):
+        # django-reversion reverts with delete=True: rows added since the version (citations,
+        # actors, statements) are deleted, checking only the change permission. Someone who may
+        # not delete them gets a revert that leaves them in place: the revert form lists them,
+        # and removing one stays a separate act for someone allowed to. The form itself is the
+        # change form, so the revert is validated and version-checked like any save.
+        if not _may_delete_anything_in_the_record(request.user):
+            revision = version.revision
+            revision.revert = lambda delete=False: Revision.revert(revision, delete=False)
+        return super()._reversion_revisionform_view(request, version, *args, **kwargs)
+
+
+def _may_delete_anything_in_the_record(user):
+    return user.has_perms(
+        f"{model._meta.app_label}.delete_{model._meta.model_name}"
+        for model in reversion.get_registered_models()
+    )
+
 
 class CitationInline(SafeAutocompleteMixin, admin.StackedInline):
     model = Citation
+    form = VersionedInlineForm
     formset = CitationRequiredFormSet
-    fields = ["source", "excerpt", "is_summary", "note"]
+    fields = ["source", "excerpt", "is_summary", "note", "opened_version"]
     autocomplete_fields = ["source"]
     extra = 1
     min_num = 0
@@ -102,7 +126,7 @@ class EventCitationInline(CitationInline):
 
 class StatementCitationInline(CitationInline):
     fk_name = "statement"
-    fields = ["source", "excerpt", "is_summary", "note"]
+    fields = ["source", "excerpt", "is_summary", "note", "opened_version"]
 
 
 class EventActorInline(SafeAutocompleteMixin, admin.TabularInline):
@@ -120,7 +144,7 @@ class StatementInline(SafeAutocompleteMixin, admin.StackedInline):
     extra = 0
     show_change_link = True
     fields = [("speaker", "said_on", "status"), "venue", ("kind", "quote"),
-              ("cite_source", "cite_excerpt")]
+              ("cite_source", "cite_excerpt"), "opened_version"]
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -296,6 +320,8 @@ class ActorAdmin(RecordAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(RecordAdmin):
+    form = CategoryAdminForm
+    fields = ["name", "slug", "description", "opened_version"]
     prepopulated_fields = {"slug": ["name"]}
     list_display = ["name", "slug", "event_count"]
     search_fields = ["name"]
@@ -310,7 +336,8 @@ class CategoryAdmin(RecordAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(RecordAdmin):
-    fields = ["source", "event", "statement", "excerpt", "is_summary", "note"]
+    form = CitationAdminForm
+    fields = ["source", "event", "statement", "excerpt", "is_summary", "note", "opened_version"]
     autocomplete_fields = ["source", "event", "statement"]
     list_display = ["source", "cites", "excerpt_column"]
     search_fields = ["excerpt", "source__title", "event__title", "statement__quote"]

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from .history import changes_since
-from .models import Actor, Citation, Event, SourceArticle, Statement, Status
+from .models import Actor, Category, Citation, Event, SourceArticle, Statement, Status
 from .partial_dates import PartialDateFormField, PartialDateFormMixin
 
 
@@ -32,7 +32,7 @@ class VersionedModelForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if not self.instance.pk:
+        if not self.instance.pk or not self._saves_the_instance():
             return cleaned_data
         opened = cleaned_data.get("opened_version")
         if opened != self.instance.version:
@@ -59,6 +59,18 @@ class VersionedModelForm(forms.ModelForm):
         )
         return message
 
+    def _saves_the_instance(self):
+        return True
+
+
+class VersionedInlineForm(VersionedModelForm):
+    """A row of an inline carries its version too. A formset saves only the rows whose data
+    differ from the database's, so only those are checked: a row that someone else changed
+    since the form was opened differs, and is refused rather than written back over theirs."""
+
+    def _saves_the_instance(self):
+        return any(name != "opened_version" for name in self.changed_data)
+
 def short(text, length=80):
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1] + "…"
@@ -84,7 +96,7 @@ class CitationRequiredFormSet(BaseInlineFormSet):
                 code="citation_required",
             )
 
-class StatementInlineForm(PartialDateFormMixin, forms.ModelForm):
+class StatementInlineForm(PartialDateFormMixin, VersionedInlineForm):
     """A statement entered with its event, and the citation that carries its quote."""
 
     said_on = PartialDateFormField(label="Date")
@@ -177,3 +189,15 @@ class ActorAdminForm(VersionedModelForm):
         model = Actor
         fields = ["name", "slug", "kind", "protected_identity", "naming", "naming_note",
                   "aliases", "affiliation", "description", "url"]
+
+
+class CategoryAdminForm(VersionedModelForm):
+    class Meta:
+        model = Category
+        fields = ["name", "slug", "description"]
+
+
+class CitationAdminForm(VersionedModelForm):
+    class Meta:
+        model = Citation
+        fields = ["source", "event", "statement", "excerpt", "is_summary", "note"]

@@ -26,6 +26,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
 
+from .database import reconnecting
 from .models import RecordState
 
 CACHED_STATUSES = {200, 404}
@@ -36,8 +37,13 @@ NOT_STORED_HEADERS = {"content-length"}
 def record_generation(request):
     """The record's generation, read once per request however many parts of it need it."""
     if not hasattr(request, "record_generation"):
-        request.record_generation = RecordState.objects.generation()
+        request.record_generation = _read_generation()
     return request.record_generation
+
+
+@reconnecting  # a cached page's only query: the first to meet a connection a failover killed
+def _read_generation():
+    return RecordState.objects.generation()
 
 
 def page_cache_key(request, generation):
@@ -48,7 +54,9 @@ def page_cache_key(request, generation):
 
 
 def cache_public_page(view):
-    """Mark a view's pages as public: the same for every reader, so cacheable whole."""
+    """Mark a view's pages as public: the same for every reader, so cacheable whole; and
+    read again on a fresh connection if the database dropped the one it had."""
+    view = reconnecting(view)
     view.public_page = True
     return view
 

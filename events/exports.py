@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join, linebreaks
 
+from .links import absolute_url
 from .partial_dates import Precision
 
 TIMELINE_TITLE = "Chechnya 2017: a documented chronology"
@@ -126,7 +127,7 @@ def timelinejs(request, events, total=None, offset=0):
                 "text": linebreaks(event.summary, autoescape=True)
                 + format_html(
                     '<p><a href="{}">The event in the chronology</a></p>',
-                    request.build_absolute_uri(event.get_absolute_url()),
+                    absolute_url(event.get_absolute_url()),
                 )
                 + statements_html(event)
                 + _citation_links(event),
@@ -136,7 +137,7 @@ def timelinejs(request, events, total=None, offset=0):
         if event.end is not None:
             slide["end_date"] = timeline_date(event.end)
         slides.append(slide)
-    page = request.build_absolute_uri(reverse("events:event_list"))
+    page = absolute_url(reverse("events:event_list"))
     if request.GET:
         page += "?" + request.GET.urlencode()
     return {
@@ -204,8 +205,8 @@ def event_row(request, event):
         # Each statement says its kind: a quote in quotation marks, reported speech as
         # "<speaker> said ...", never presented as the speaker's words.
         " | ".join(statement.as_text() for statement in event.statement_list),
-        request.build_absolute_uri(event.get_absolute_url()),
-        request.build_absolute_uri(reverse("api-1:event_detail", args=[event.slug])),
+        absolute_url(event.get_absolute_url()),
+        absolute_url(reverse("api-1:event_detail", args=[event.slug])),
     ]
 
 

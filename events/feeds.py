@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join, linebreaks
 
 from .exports import statements_html
 from .forms import EventFilterForm, form_errors
+from .links import absolute_url
 from .models import Event
 
 FEED_TITLE = "Chechnya 2017: a documented chronology"
@@ -48,14 +49,19 @@ class EventFeed(Feed):
     def get_object(self, request, *args, **kwargs):
         return request
 
+    # Every link absolute already, from SITE_URL: Django's Feed prefixes a relative link with
+    # the request's Host, which a client chooses.
     def link(self, request):
-        return _with_query(reverse("events:event_list"), request)
+        return absolute_url(_with_query(reverse("events:event_list"), request))
 
     def feed_url(self, request):
-        return _with_query(reverse("feed"), request)
+        return absolute_url(_with_query(reverse("feed"), request))
 
     def feed_guid(self, request):
-        return request.build_absolute_uri(self.feed_url(request))
+        return self.feed_url(request)
+
+    def item_link(self, event):
+        return absolute_url(event.get_absolute_url())
 
     def items(self, request):
         events = request.event_filter_form.filter(Event.objects.public())

@@ -1,8 +1,12 @@
 """The public API's HTTP policy: what every response of /api/v1/ (and the feed) shares.
 
 Every URL the API serves (operations, the OpenAPI schema, the docs, unknown paths) goes
-through `public_read_only`: CORS for any origin, read-only methods, ETag and Last-Modified with
-304 Not Modified, Cache-Control, and JSON errors. Anonymous clients are throttled per address.
+through `public_read_only`: CORS for any origin, read-only methods, an ETag with 304 Not
+Modified, Cache-Control, and JSON errors. Anonymous clients are throttled per address.
+
+No Last-Modified: the record has no timestamp that moves only when public content changes
+(RecordState moves with drafts too, so it told anyone when curators were working on
+unpublished material), and the ETag, a hash of the body, is the exact validator.
 """
 
 import hashlib
@@ -13,16 +17,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse, JsonResponse
 from django.urls import URLPattern, re_path, reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date, quote_etag
+from django.utils.http import quote_etag
 from ninja import NinjaAPI
 from ninja.throttling import AnonRateThrottle
 
-from .models import RecordState
+from .database import reconnecting
+from .links import absolute_url
 
 READ_METHODS = ("GET", "HEAD")
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
-# URL names of the API's own pages, which do not change with the record.
-NOT_RECORD_DATA = {"openapi-json", "openapi-view", "api-root", "not-found"}
 
 
 def error_response(status, detail, errors=None):
@@ -37,26 +40,23 @@ def _has_nul(request):
     )
 
 
-def _with_validators(request, response, last_modified):
-    """Adds ETag (from the content), Last-Modified and Cache-Control; answers 304 if fresh."""
+def _with_validators(request, response):
+    """Adds ETag (from the content) and Cache-Control; answers 304 if fresh."""
     if response.status_code != 200 or response.streaming:
         return response
     response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:40])
-    timestamp = None
-    if last_modified is not None and (changed := last_modified()) is not None:
-        timestamp = int(changed.timestamp())
-        response["Last-Modified"] = http_date(timestamp)
+    # Django's Feed sets one from its entries' updated_at, which a draft statement saved with
+    # its published event moves too.
+    del response["Last-Modified"]
     patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
-    return get_conditional_response(
-        request, etag=response["ETag"], last_modified=timestamp, response=response
-    )
+    return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
-def public_read_only(view, last_modified=None):
+def public_read_only(view):
     """Wraps a view in the API's shared HTTP behaviour (see the module docstring).
-
-    `last_modified` returns when the data behind the view last changed, or None.
     """
+
+    read = reconnecting(view)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -77,7 +77,7 @@ def public_read_only(view, last_modified=None):
             is_head = request.method == "HEAD"
             if is_head:
                 request.method = "GET"
-            response = _with_validators(request, view(request, *args, **kwargs), last_modified)
+            response = _with_validators(request, read(request, *args, **kwargs))
             if is_head:
                 request.method = "HEAD"
                 if not response.streaming:
@@ -86,11 +86,15 @@ def public_read_only(view, last_modified=None):
         if response.status_code >= 400:
             # An error says nothing lasting: a 404 may be published tomorrow, a 429 lifts.
             patch_cache_control(response, no_store=True)
-        response["Access-Control-Allow-Origin"] = "*"
-        response["Access-Control-Expose-Headers"] = "ETag, Retry-After, Content-Disposition"
-        return response
+        return allow_any_origin(response)
 
     return wrapped
+
+
+def allow_any_origin(response):
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = "ETag, Retry-After, Content-Disposition"
+    return response
 
 
 class AnonymousThrottle(AnonRateThrottle):
@@ -128,11 +132,10 @@ class PublicAPI(NinjaAPI):
             if not isinstance(pattern, URLPattern):
                 raise ImproperlyConfigured("The public API expects only URL patterns.")
             callback = self.index if pattern.name == "api-root" else pattern.callback
-            last_modified = None if pattern.name in NOT_RECORD_DATA else record_last_modified
             wrapped.append(
                 URLPattern(
                     pattern.pattern,
-                    public_read_only(callback, last_modified),
+                    public_read_only(callback),
                     pattern.default_args,
                     pattern.name,
                 )
@@ -142,7 +145,7 @@ class PublicAPI(NinjaAPI):
 
     def index(self, request, **kwargs):
         def link(name):
-            return request.build_absolute_uri(reverse(f"{self.urls_namespace}:{name}"))
+            return absolute_url(reverse(f"{self.urls_namespace}:{name}"))
 
         return JsonResponse(
             {
@@ -157,7 +160,7 @@ class PublicAPI(NinjaAPI):
                 "exports": {
                     "timelinejs": link("export_timelinejs"),
                     "csv": link("export_events_csv"),
-                    "atom": request.build_absolute_uri(reverse("feed")),
+                    "atom": absolute_url(reverse("feed")),
                 },
             }
         )
@@ -165,11 +168,6 @@ class PublicAPI(NinjaAPI):
     def not_found(self, request, *args, **kwargs):
         docs = reverse(f"{self.urls_namespace}:openapi-view")
         return error_response(404, f"Nothing at {request.path}. See {docs}.")
-
-
-def record_last_modified():
-    """When anything in the record last changed (any save or delete, drafts included)."""
-    return RecordState.objects.last_changed()
 
 
 class InvalidParameters(Exception):

@@ -8,6 +8,7 @@ reverse() for the slugs and integer ids these URLs take.
 
 from functools import lru_cache
 
+from django.conf import settings
 from django.urls import get_script_prefix, reverse
 
 SLUG_PLACEHOLDER = "key-placeholder-0"
@@ -24,3 +25,9 @@ def url_for(name, key):
     """reverse(name, args=[key]) for a URL taking one slug or integer id."""
     pattern, placeholder = _pattern(name, get_script_prefix(), isinstance(key, int))
     return pattern.replace(placeholder, str(key))
+
+
+def absolute_url(path):
+    """The full URL of a path on this site, from the configured SITE_URL: never from the
+    request's Host (see timeline/settings.py)."""
+    return settings.SITE_URL + path

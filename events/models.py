@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import get_language_info
 
 from .excerpts import appears_in_order, visible_parts
@@ -63,7 +64,7 @@ class CategoryQuerySet(models.QuerySet):
 
 
 @reversion.register()
-class Category(models.Model):
+class Category(Versioned, models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
@@ -150,7 +151,13 @@ class Actor(Versioned, models.Model):
         "identity: only the name the source printed with the person's consent (a pseudonym, "
         "a first name) or a descriptive label (“Anonymous survivor (CNN interview)”).",
     )
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The actor's address. For a protected identity it is made from the name "
+        "shown alone (pseudonym, first name or label) whatever is typed here: any word not in "
+        "that name is replaced.",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
     aliases = models.TextField(
         blank=True,
@@ -234,6 +241,11 @@ class Actor(Versioned, models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if self.protected_identity:
+            self.slug = self._pseudonymous_slug()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return url_for("events:actor_detail", self.slug)
 
@@ -256,8 +268,12 @@ class Actor(Versioned, models.Model):
     def alias_list(self):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
+    def _pseudonymous_slug(self):
+        return pseudonymous_slug(self.name, self.slug, Actor.objects.exclude(pk=self.pk))
+
     def clean(self):
         if self.protected_identity:
+            self.slug = self._pseudonymous_slug()
             revealing = [
                 field.verbose_name
                 for field in (
@@ -284,6 +300,22 @@ class Actor(Versioned, models.Model):
             )
         if self.affiliation_id and self.affiliation_id == self.pk:
             raise ValidationError({"affiliation": "An actor cannot be affiliated to itself."})
+
+
+def pseudonymous_slug(name, slug, other_actors):
+    """The slug of a protected identity: only words of the name it is shown by (a pseudonym,
+    a first name only or an anonymous label), so that a slug made from a real name before the
+    actor was protected (or typed by mistake) does not stay in every address. The old slug is
+    not redirected: it simply stops resolving."""
+    pseudonym = slugify(name)[:190] or "protected-identity"
+    if slug and set(slug.split("-")) <= set(pseudonym.split("-")):
+        return slug
+    taken = set(other_actors.filter(slug__startswith=pseudonym).values_list("slug", flat=True))
+    candidate, number = pseudonym, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{pseudonym}-{number}"
+    return candidate
 
 
 class SourceArticleQuerySet(models.QuerySet):
@@ -717,7 +749,11 @@ class Event(NormalizedPartialDates, Versioned, models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="event_end_not_before_start",
-                violation_error_message="The end date cannot be before the start date.",
+                # The one rule for an end (Event.clean checks it too): its period begins no
+                # earlier than the start's, each taken by its first day as stored.
+                violation_error_message="The end date cannot be before the start date. An end "
+                "given only as a month or a year counts from its first day (“April 2017” is 1 "
+                "April): give the end as precisely as the start, or leave it empty.",
             ),
             models.CheckConstraint(
                 condition=~Q(verification=Verification.DISPUTED) | ~Q(verification_note=""),
@@ -832,8 +868,18 @@ class Event(NormalizedPartialDates, Versioned, models.Model):
 
     def clean(self):
         errors = {}
-        if self.end_date and self.start_date and self.end.last_day < self.start.first_day:
-            errors["end_date"] = "The end date cannot be before the start date."
+        if self.end_date and self.start_date:
+            # The database's own constraint, evaluated here, so that the form refuses exactly
+            # what the database would (the form edits `start`/`end`, not the columns the
+            # constraint names, so ModelForm validation alone would skip it).
+            end_rule = next(
+                constraint for constraint in self._meta.constraints
+                if constraint.name == "event_end_not_before_start"
+            )
+            try:
+                end_rule.validate(type(self), self)
+            except ValidationError as error:
+                errors["end_date"] = error.messages
         if self.sort_as and self.start_date:
             if self.start_precision == Precision.DAY:
                 errors["sort_as"] = (
@@ -1096,7 +1142,7 @@ class CitationQuerySet(models.QuerySet):
 
 
 @reversion.register()
-class Citation(models.Model):
+class Citation(Versioned, models.Model):
     source = models.ForeignKey(SourceArticle, on_delete=models.PROTECT, related_name="citations")
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
@@ -1160,10 +1206,6 @@ class RecordStateQuerySet(models.QuerySet):
         """(generation, changed_at) of the record, in one primary-key read."""
         row = self.filter(pk=RecordState.SINGLETON).values_list("generation", "changed_at")
         return row.first() or (0, None)
-
-    def last_changed(self):
-        """When anything in the record last changed (any save or delete, drafts included)."""
-        return self.current()[1]
 
     def generation(self):
         """The record's generation alone: what every cached page hit reads, so in plain SQL.

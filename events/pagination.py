@@ -8,6 +8,8 @@ from django.utils.functional import cached_property
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
+from .links import absolute_url
+
 EVENTS_PER_PAGE = 25
 # Matches are counted exactly up to here; past it a page says "more than 1,000".
 COUNT_LIMIT = 1000
@@ -110,4 +112,4 @@ class LinkedLimitOffsetPagination(PaginationBase):
 def page_link(request, limit, offset):
     query = request.GET.copy()
     query["limit"], query["offset"] = str(limit), str(offset)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    return absolute_url(f"{request.path}?{query.urlencode()}")

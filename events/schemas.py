@@ -13,7 +13,7 @@ from ninja import Field, Schema
 from ninja.schema import DjangoGetter
 from pydantic import BaseModel, model_validator
 
-from .links import url_for
+from .links import absolute_url, url_for
 from .models import Actor, Naming, SourceType, StatementKind, Verification
 from .partial_dates import PartialDate
 
@@ -73,12 +73,7 @@ def _fields_of(schema, obj, context):
 
 
 def absolute(context, path):
-    # The scheme and host are worked out (and checked against ALLOWED_HOSTS) once a request.
-    request = context["request"]
-    base = getattr(request, "absolute_base", None)
-    if base is None:
-        base = request.absolute_base = request.build_absolute_uri("/").rstrip("/")
-    return base + path
+    return absolute_url(path)
 
 
 def api_path(name, key):

@@ -1,16 +1,28 @@
 """Reader-facing pages. Visibility (published only, pseudonyms only) is decided here and in
 the QuerySets, never only in a template."""
 
+import sys
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from . import http
 from .caching import cache_public_page, record_generation
 from .forms import EventFilterForm
 from .history import public_change_log
+from .links import absolute_url
+from .middleware import POLICY
 from .models import Actor, Category, Event, SourceArticle, Statement
 from .pagination import BadPage, paginate
+
+# Seconds a reader is asked to wait when the database does not answer.
+RETRY_AFTER_SECONDS = 30
 
 
 @require_safe
@@ -49,7 +61,11 @@ def event_detail(request, slug):
     return render(
         request,
         "events/event_detail.html",
-        {"event": event, "change_log": public_change_log(event)},
+        {
+            "event": event,
+            "change_log": public_change_log(event),
+            "canonical_url": absolute_url(event.get_absolute_url()),
+        },
     )
 
 
@@ -111,3 +127,29 @@ def about(request):
         "events/about.html",
         {"corrections_contact": contact, "corrections_contact_label": label},
     )
+
+
+def server_error(request):
+    """handler500: a database that cannot be reached (down, failing over, not answering within
+    its timeouts) is a 503 with Retry-After, anything else a 500; in the API's JSON error shape
+    with CORS under /api/, the site's page elsewhere. Never cached. Rendered without a
+    context, so it needs nothing that just failed. Any middleware may have failed, so the
+    headers they would have added are set here."""
+    error = sys.exc_info()[1]
+    unavailable = isinstance(error, OperationalError | InterfaceError)
+    status = 503 if unavailable else 500
+    if request.path.startswith("/api/"):
+        response = http.allow_any_origin(http.error_response(
+            status,
+            f"The database is not answering; try again in {RETRY_AFTER_SECONDS} seconds."
+            if unavailable else "Something went wrong on our side. The error has been logged.",
+        ))
+    else:
+        template = loader.get_template("503.html" if unavailable else "500.html")
+        response = HttpResponse(template.render(), status=status)
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    patch_cache_control(response, no_store=True)
+    response.setdefault("Content-Security-Policy", POLICY)
+    response.setdefault("X-Frame-Options", "DENY")
+    return response

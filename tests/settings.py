@@ -11,6 +11,8 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 # Off by default so that tests (and pinned query counts) see the real work of every page;
 # tests/test_caching.py turns it on.
 os.environ.setdefault("DJANGO_PAGE_CACHE_SECONDS", "0")
+# The test client's host, so absolute URLs read as Django's test client would build them.
+os.environ.setdefault("DJANGO_SITE_URL", "http://testserver")
 
 from timeline.settings import *  # noqa: E402, F403
 

@@ -94,6 +94,10 @@ def test_a_partial_date_is_entered_as_text(curator_client, record):
         ({"start": ""}, "This field is required"),
         ({"start": "x" * 10_000}, "at most 40 characters"),
         ({"start": "2017-04-03", "end": "2017-04-01"}, "cannot be before the start"),
+        # An end known less precisely than the start begins on its period's first day.
+        ({"start": "2 April 2017", "end": "April 2017"}, "cannot be before the start"),
+        ({"start": "April 2017", "end": "2017"}, "cannot be before the start"),
+        ({"start": "15 April 2017", "end": "c. April 2017"}, "cannot be before the start"),
         ({"verification_note": ""}, "A disputed event needs a note"),
         ({"citations-TOTAL_FORMS": "0"}, "A published event needs at least one citation"),
         ({"statements-0-cite_excerpt": "Nothing like the quote."}, "must contain the quote"),

@@ -117,3 +117,39 @@ def test_jsonld_gives_a_protected_speaker_no_link(client, record):
 
     assert '{"@type": "Person", "name": "Anzor"}' in html
     assert "/actors/anzor/" not in html.split('application/ld+json">')[1].split("</script>")[0]
+
+
+def test_protecting_an_actor_leaves_nothing_of_the_real_name(record, curator_client):
+    """An actor first entered under a real name, then renamed to a pseudonym and protected:
+    the old name-based slug goes too, from every surface, and no longer resolves."""
+    from django.test import Client
+
+    from .factories import EventActorFactory, PublishedStatementFactory
+
+    actor = Actor.objects.create(name="Rustam Probaev", slug="rustam-probaev")
+    event = record.exposé_event
+    EventActorFactory(event=event, actor=actor, role="testified")
+    PublishedStatementFactory(event=event, speaker=actor, quote="They held us for days.")
+    reader = Client()
+    urls = [*every_public_url(record), "/", "/?actor=rustam-probaev", "/actors/rustam-probaev/"]
+    for url in urls:
+        reader.get(url)  # what was public before sits in every cache
+
+    response = curator_client.post(
+        f"/admin/events/actor/{actor.pk}/change/",
+        {"name": "Rustik", "slug": "rustam-probaev", "kind": "person",
+         "protected_identity": "on", "naming": "pseudonym", "opened_version": actor.version},
+    )
+    assert response.status_code == 302
+    actor.refresh_from_db()
+    assert actor.slug == "rustik"
+
+    for url in ["/actors/rustam-probaev/", "/api/v1/actors/rustam-probaev"]:
+        assert reader.get(url).status_code == 404, url
+    filtered = reader.get("/api/v1/events?actor=rustam-probaev")
+    assert filtered.status_code == 422 or filtered.json()["count"] == 0
+    for url in [*urls, "/actors/rustik/", "/api/v1/actors/rustik", "/?actor=rustik"]:
+        text = reader.get(url).content.decode().lower()
+        assert "rustam" not in text and "probaev" not in text, url
+    assert "Rustik" in reader.get("/events/novaya-gazeta-reports/").content.decode()
+    assert reader.get("/api/v1/events?q=Probaev").json()["count"] == 0  # nor its search

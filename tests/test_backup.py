@@ -1,6 +1,8 @@
 """Backups: the whole record, with its history, out to JSON and back with nothing lost."""
 
 import datetime
+import io
+import stat
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -95,3 +97,62 @@ def test_backup_keeps_non_ascii_and_protected_identities_as_they_are(extra_event
     assert Event.objects.filter(title="Exposé “Honour killing”", summary="Über 100 men.").exists()
     anzor = Actor.objects.get(slug="anzor")
     assert (anzor.protected_identity, anzor.description, anzor.aliases) == (True, "", "")
+
+
+@pytest.mark.parametrize("name", ["backup.bak", "backup", "nightly.json.gz-not-really", "-"])
+def test_whatever_backup_writes_restore_reads(record, tmp_path, name, capsys):
+    if name == "-":
+        call_command("backup_record", "-")
+        backup = tmp_path / "from-stdout"
+        backup.write_text(capsys.readouterr().out, encoding="utf-8")
+    else:
+        backup = tmp_path / name
+        call_command("backup_record", str(backup))
+    events = Event.objects.count()
+    empty_the_database()
+    call_command("restore_record", str(backup))
+    assert Event.objects.count() == events
+
+
+def test_restore_reads_standard_input(record, tmp_path, monkeypatch):
+    backup = tmp_path / "backup.json"
+    call_command("backup_record", str(backup))
+    events = Event.objects.count()
+    empty_the_database()
+    monkeypatch.setattr("sys.stdin", io.StringIO(backup.read_text(encoding="utf-8")))
+    call_command("restore_record", "-")
+    assert Event.objects.count() == events
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    (lambda data: data[: len(data) // 2], "is cut short"),
+    (lambda data: b"\xff\xfe\x00garbage" + data[10:], "is not a backup_record file"),
+    (lambda data: b"", "is cut short"),
+    (lambda data: b'{"not": "a backup"}', "is not a backup_record file"),
+    (lambda data: data.replace(b'"events.event"', b'"events.nothing"', 1),
+     "is not a backup_record file"),
+])
+def test_a_damaged_backup_gets_one_clear_sentence_and_nothing_is_written(
+    record, tmp_path, damage, message
+):
+    backup = tmp_path / "backup.json"
+    call_command("backup_record", str(backup))
+    backup.write_bytes(damage(backup.read_bytes()))
+    empty_the_database()
+    with pytest.raises(CommandError, match=message) as refused:
+        call_command("restore_record", str(backup))
+    assert str(backup) in str(refused.value) and "tmp" not in str(refused.value).replace(
+        str(tmp_path), "")
+    assert "\n" not in str(refused.value).strip()
+    assert not Event.objects.exists() and not Version.objects.exists()
+
+
+def test_backup_files_are_readable_by_their_owner_only(record, tmp_path):
+    backup = tmp_path / "backup.json"
+    backup.write_text("an older file, created world-readable")
+    backup.chmod(0o644)
+    call_command("backup_record", str(backup))
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    fresh = tmp_path / "fresh.json"
+    call_command("backup_record", str(fresh))
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600

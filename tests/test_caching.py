@@ -188,3 +188,35 @@ def test_responses_that_set_or_vary_on_cookies_are_never_stored():
 def test_public_pages_must_be_revalidated_with_the_cache_off_too(client, event):
     for path in ("/", event.get_absolute_url(), "/events/no-such-event/"):  # the 404 is raised
         assert "no-cache" in client.get(path)["Cache-Control"], path
+
+
+FORGED_ORIGIN_HEADERS = {
+    "Host": "127.0.0.1:6666",
+    "X-Forwarded-Host": "evil.example",
+    "X-Forwarded-Proto": "https",
+    "X-Forwarded-Port": "6666",
+    "X-Forwarded-Server": "evil.example",
+    "Forwarded": "host=evil.example;proto=https",
+}
+
+
+def test_no_client_chooses_the_address_other_readers_see(client, event, settings):
+    """A request with a forged Host (an allowed host on another port) or X-Forwarded-* headers
+    right after a save: neither its own response nor what it leaves in the page cache points
+    anywhere but the configured SITE_URL (canonical link, JSON-LD, "Cite this", feed, API)."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    slug = event.slug
+    urls = [f"/events/{slug}/", "/", "/feed/", "/api/v1/", "/api/v1/events",
+            f"/api/v1/events/{slug}", "/api/v1/exports/timelinejs",
+            "/api/v1/exports/events.csv", "/api/v1/events?limit=1"]
+    for url in urls:
+        forged = client.get(url, headers=FORGED_ORIGIN_HEADERS)
+        assert forged.status_code == 200, url
+        honest = client.get(url)
+        for response in (forged, honest):
+            text = response.content.decode()
+            assert "6666" not in text and "evil.example" not in text, url
+            assert "https://testserver" not in text, url
+    page = client.get(f"/events/{slug}/").content.decode()
+    assert f'<link rel="canonical" href="http://testserver/events/{slug}/">' in page
+    assert f'"@id": "http://testserver/events/{slug}/"' in page

@@ -15,12 +15,30 @@ from reversion.models import Version
 
 from events.fields import ConcurrentEditError
 from events.history import public_change_log
-from events.models import Citation, Event
+from events.models import Citation, Event, EventActor, Statement
 
-from .factories import CitationFactory, PublishedEventFactory
+from .factories import (
+    CitationFactory,
+    EventActorFactory,
+    PublishedEventFactory,
+    PublishedStatementFactory,
+)
 from .helpers import change_form, form_data
 
 pytestmark = pytest.mark.django_db
+
+
+def edit(client, event, **changes):
+    """Saves event through its admin change form with some fields changed."""
+    data = {**change_form(client, event), **changes}
+    return client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+
+
+def oldest_version_form(client, event):
+    """The address of the revert form of event's oldest version, and that form."""
+    oldest = Version.objects.get_for_object(event).last()
+    revert_url = reverse("admin:events_event_revision", args=[event.pk, oldest.pk])
+    return revert_url, client.get(revert_url)
 
 
 @pytest.fixture
@@ -58,17 +76,42 @@ class TestHistory:
         assert "curator" in history.content.decode()
 
     def test_a_curator_can_revert_to_an_earlier_version(self, curator_client, event):
-        data = change_form(curator_client, event)
-        data["summary"] = "A mistaken correction."
-        curator_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
-        original = Version.objects.get_for_object(event).last()
-        revert_url = reverse("admin:events_event_revision", args=[event.pk, original.pk])
-        form = curator_client.get(revert_url)
+        edit(curator_client, event, summary="A mistaken correction.")
+        revert_url, form = oldest_version_form(curator_client, event)
         assert form.status_code == 200
         response = curator_client.post(revert_url, form_data(form))
         assert response.status_code == 302
         event.refresh_from_db()
         assert event.summary == "About 100 men were detained."
+
+    def test_reverting_deletes_nothing_for_a_curator(self, curator_client, event):
+        """Curators cannot delete: reverting to a version from before rows were added keeps
+        them (django-reversion's revert deletes them, checking only the change permission)."""
+        with reversion.create_revision():
+            newer_citation = CitationFactory(event=event, excerpt="A second supporting passage.")
+            role = EventActorFactory(event=event, role="denied")
+            statement = PublishedStatementFactory(event=event, date=event.start_date)
+            event.save()
+        revert_url, form = oldest_version_form(curator_client, event)
+        response = curator_client.post(revert_url, form_data(form))
+        assert response.status_code == 302
+        assert Citation.objects.filter(pk=newer_citation.pk).exists()
+        assert EventActor.objects.filter(pk=role.pk).exists()
+        assert Statement.objects.filter(pk=statement.pk).exists()
+        assert statement.citations.count() == 1
+
+    def test_a_stale_revert_is_refused_like_a_stale_save(
+        self, curator_client, second_curator_client, event
+    ):
+        edit(curator_client, event, summary="A mistaken correction.")
+        revert_url, form = oldest_version_form(curator_client, event)
+        edit(second_curator_client, event,
+             title="Saved while the other curator looked at the old version")
+        response = curator_client.post(revert_url, form_data(form))
+        assert response.status_code == 200
+        assert "Someone else saved this event after you opened it" in response.content.decode()
+        event.refresh_from_db()
+        assert event.title == "Saved while the other curator looked at the old version"
 
     def test_a_deleted_event_is_restored_with_its_citations(self, admin_client, curator_client,
                                                            event):
@@ -157,6 +200,53 @@ class TestConcurrentEdits:
         event.refresh_from_db()
         assert event.summary == "First curator's correction."
         assert event.title == "Novaya Gazeta reports detentions"
+
+    @pytest.mark.parametrize(("model", "first_edit", "second_edit"), [
+        ("citation", {"excerpt": "A corrected supporting passage."}, {"note": "Page 2."}),
+        ("category", {"description": "Reporting of the detentions."}, {"name": "Reports"}),
+    ])
+    def test_every_part_of_the_record_refuses_a_stale_save(
+        self, curator_client, second_curator_client, event, model, first_edit, second_edit
+    ):
+        obj = event.citations.get() if model == "citation" else event.category
+        url = reverse(f"admin:events_{model}_change", args=[obj.pk])
+        first = form_data(curator_client.get(url))
+        second = form_data(second_curator_client.get(url))
+        assert curator_client.post(url, {**first, **first_edit}).status_code == 302
+        response = second_curator_client.post(url, {**second, **second_edit})
+        assert response.status_code == 200
+        assert f"Someone else saved this {model} after you opened it" in response.content.decode()
+        obj.refresh_from_db()
+        for field, value in first_edit.items():
+            assert getattr(obj, field) == value
+
+    # An actor's role has no page of its own: it changes only with its event, whose version
+    # already covers it.
+    @pytest.mark.parametrize("inline", ["citations", "statements"])
+    def test_a_stale_inline_row_is_refused(
+        self, curator_client, second_curator_client, event, inline
+    ):
+        PublishedStatementFactory(event=event, date=event.start_date, venue="to Interfax")
+        row = getattr(event, inline).get()
+        field = {"citations": "note", "statements": "venue"}[inline]
+        opened_before = change_form(curator_client, event)
+
+        # Someone else changes that row on its own page ...
+        url = reverse(f"admin:events_{row._meta.model_name}_change", args=[row.pk])
+        other = form_data(second_curator_client.get(url))
+        assert second_curator_client.post(url, {**other, field: "Theirs"}).status_code == 302
+
+        # ... then the row is edited in the event form opened before: refused, theirs kept.
+        response = curator_client.post(
+            reverse("admin:events_event_change", args=[event.pk]),
+            {**opened_before, f"{inline}-0-{field}": "Mine"},
+        )
+        assert response.status_code == 200
+        assert f"Someone else saved this {row._meta.verbose_name} after you opened it" in (
+            response.content.decode()
+        )
+        row.refresh_from_db()
+        assert getattr(row, field) == "Theirs"
 
     def test_a_stale_copy_is_refused_at_the_model_level(self, event):
         first, second = Event.objects.get(pk=event.pk), Event.objects.get(pk=event.pk)

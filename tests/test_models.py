@@ -178,6 +178,19 @@ class TestProtectedIdentities:
         assert label.name_with_naming == "Anonymous survivor (CNN interview) (anonymous)"
         assert Actor(name="Sergey Lavrov").name_with_naming == "Sergey Lavrov"
 
+    @pytest.mark.parametrize(("name", "naming", "typed", "kept"), [
+        ("Rustik", "pseudonym", "rustam-probaev", "rustik"),
+        ("Anonymous survivor (AP interview)", "anonymous", "anonymous-survivor-ap",
+         "anonymous-survivor-ap"),
+        ("Anzor", "first_name", "anzor-magomedov", "anzor-2"),  # "anzor" is taken below
+    ])
+    def test_a_protected_slug_holds_only_words_of_the_name_shown(self, name, naming, typed,
+                                                                 kept):
+        ActorFactory(name="Anzor", slug="anzor")
+        actor = Actor(name=name, slug=typed, protected_identity=True, naming=naming)
+        actor.save()
+        assert Actor.objects.get(pk=actor.pk).slug == kept
+
 
 def test_an_actor_cannot_be_affiliated_to_itself():
     actor = ActorFactory()

@@ -204,6 +204,7 @@ def test_production_settings_turn_every_transport_protection_on():
         "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
         "SESSION_COOKIE_HTTPONLY", "SECURE_CONTENT_TYPE_NOSNIFF", "SECURE_REFERRER_POLICY",
         "X_FRAME_OPTIONS", "ADMIN_URL", "AXES_FAILURE_LIMIT", "AXES_LOCKOUT_PARAMETERS",
+        "SESSION_COOKIE_AGE",
     ]
     code = (
         "import json, timeline.settings as s; "
@@ -228,6 +229,7 @@ def test_production_settings_turn_every_transport_protection_on():
         "ADMIN_URL": "curators-7f3a/",
         "AXES_FAILURE_LIMIT": 5,
         "AXES_LOCKOUT_PARAMETERS": [["username", "ip_address"]],
+        "SESSION_COOKIE_AGE": 10 * 3600,  # a working day
     }
 
 
@@ -287,13 +289,13 @@ def entered(curator_client, payload):
         "url": ACTOR_URL,
     })
     admin_add(client, "actor", {
-        "name": text["protected_name"], "slug": "xss-survivor", "kind": "person",
+        "name": text["protected_name"], "slug": "protected_name", "kind": "person",
         "protected_identity": "on", "naming": "pseudonym",
     })
     admin_add(client, "actor", {"name": text["outlet_name"], "slug": "xss-outlet",
                                 "kind": "media"})
     outlet, actor, survivor = (
-        Actor.objects.get(slug=slug) for slug in ("xss-outlet", "xss-actor", "xss-survivor")
+        Actor.objects.get(slug=slug) for slug in ("xss-outlet", "xss-actor", "protected_name")
     )
     admin_add(client, "sourcearticle", {
         "title": text["source_title"], "slug": "xss-source", "publisher": outlet.pk,
@@ -351,7 +353,7 @@ PAGE_FIELDS = {
     ],
     "/actors/xss-actor/": ["actor_name", "actor_aliases", "actor_description", "quote", "venue",
                            "event_title", "source_title"],
-    "/actors/xss-survivor/": ["protected_name", "event_title"],
+    "/actors/protected_name/": ["protected_name", "event_title"],
     "/actors/xss-outlet/": ["outlet_name"],
     "/sources/xss-source/": ["source_title", "source_author", "source_notes", "outlet_name",
                              "event_title"],

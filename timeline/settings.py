@@ -54,6 +54,23 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+# The site's canonical origin (scheme, host, port): every absolute URL the site serves (canonical
+# links, JSON-LD, "Cite this", the feed, the API's links, the exports) is built from it, never
+# from the request's Host or X-Forwarded-* headers, which any client can set and which would
+# then reach every reader through the page cache and shared caches.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/") or (
+    "http://127.0.0.1:8000" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}"
+)
+if (
+    not SITE_URL.startswith(("http://", "https://"))
+    or SITE_URL.count("/") != 2
+    or "*" in SITE_URL
+    or "//." in SITE_URL
+):
+    raise ImproperlyConfigured(
+        "DJANGO_SITE_URL must be an origin like https://chronology.example.org (no path); set "
+        "it when the first of DJANGO_ALLOWED_HOSTS is a wildcard."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -126,6 +143,19 @@ DATABASES = {
         conn_health_checks=env_bool("DJANGO_CONN_HEALTH_CHECKS", False),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that accepts connections and never answers must not hold a worker until
+    # gunicorn kills it: connecting gives up after DJANGO_DB_CONNECT_TIMEOUT seconds (libpq's
+    # minimum is 2) and a statement after DJANGO_DB_STATEMENT_TIMEOUT seconds (0: no limit;
+    # manage.py sets 0 for migrations and loads), and the reader gets a 503 (events/views.py).
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 2)
+    )
+    statement_timeout_ms = env_int("DJANGO_DB_STATEMENT_TIMEOUT", 4) * 1000
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", f"-c statement_timeout={statement_timeout_ms}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -136,10 +166,20 @@ SERIALIZATION_MODULES = {"record-json": "events.backup_format"}
 # the record. Local memory per process by default; DJANGO_CACHE_URL=redis://host:6379/0 shares
 # one cache between processes and servers.
 CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "").strip()
-if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+
+
+def redis_cache(url):
+    """A Redis cache that fails soft (events/cache_backends.py): a cache read or write that
+    cannot reach Redis within a quarter of a second is logged and treated as a miss."""
+    return {
+        "BACKEND": "events.cache_backends.FailSoftRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
     }
+
+
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": redis_cache(CACHE_URL)}
 elif CACHE_URL:
     raise ImproperlyConfigured("DJANGO_CACHE_URL must be a redis:// or rediss:// address.")
 else:

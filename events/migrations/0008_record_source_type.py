@@ -43,7 +43,7 @@ def type_bundled_sources(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0007_event_search_vector")]
+    dependencies = [("events", "0010_holes_one_end_date_rule")]
 
     operations = [
         migrations.AddField(

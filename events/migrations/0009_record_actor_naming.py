@@ -45,6 +45,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterField(
             model_name='actor',
+            name='slug',
+            field=models.SlugField(help_text="The actor's address. For a protected identity it is made from the name shown alone (pseudonym, first name or label) whatever is typed here: any word not in that name is replaced.", max_length=200, unique=True),
+        ),
+        migrations.AlterField(
+            model_name='actor',
             name='protected_identity',
             field=models.BooleanField(default=False, help_text='A survivor or witness whose identity is protected. Only the name above is ever shown or served, with what kind of name it is; aliases, affiliation, description and web address must stay empty. Keep anything more out of the record entirely.'),
         ),

@@ -10,6 +10,8 @@ import json
 from django import template
 from django.utils.safestring import mark_safe
 
+from events.links import absolute_url
+
 register = template.Library()
 
 ACTOR_TYPES = {
@@ -88,4 +90,4 @@ def event_jsonld(context, event):
     request = context.get("request")
     if event is None or request is None or not event.is_published:
         return ""
-    return script_safe_json(event_data(event, request.build_absolute_uri))
+    return script_safe_json(event_data(event, absolute_url))

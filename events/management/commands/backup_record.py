@@ -5,8 +5,16 @@ Content (events, actors, statements, sources, citations, categories), its full e
 and primary key with stable formatting, so successive backups diff cleanly under version
 control, and `restore_record` into an empty database gives back byte-for-byte the same file.
 
-The file holds curators' password hashes: store it encrypted, like any credential.
+The file is always plain JSON whatever its name (dumpdata would pick a format, or a
+compression, from the extension, and restore_record could not read a `.bak`), and is created
+readable by its owner only: it holds curators' password hashes and every earlier wording of
+the record. It is written under a temporary name and renamed when complete, so a backup that
+fails half-way never replaces a good one.
 """
+
+import os
+import tempfile
+from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -22,6 +30,23 @@ class Command(BaseCommand):
         parser.add_argument("path", help="Where to write the backup, or - for standard output.")
 
     def handle(self, *args, path, **options):
+        if path == "-":
+            self._dump(self.stdout)
+            return
+        target = Path(path)
+        descriptor, partial = tempfile.mkstemp(  # mode 0600
+            dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+        )
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+                self._dump(file)
+            os.replace(partial, target)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
+        self.stderr.write(f"Backed up {', '.join(RECORD)} to {path}.")
+
+    def _dump(self, stream):
         call_command(
             "dumpdata",
             *RECORD,
@@ -29,9 +54,6 @@ class Command(BaseCommand):
             natural_foreign=True,
             exclude=["events.RecordState"],  # a cache-invalidation counter, not the record
             indent=2,
-            output=None if path == "-" else path,
-            stdout=self.stdout,
+            stdout=stream,
             verbosity=0,
         )
-        if path != "-":
-            self.stderr.write(f"Backed up {', '.join(RECORD)} to {path}.")
