@@ -213,6 +213,7 @@ def test_every_quote_appears_verbatim_in_one_of_its_excerpts(bundled):
 
 def test_every_statement_is_verbatim_from_a_cited_excerpt_or_reported_speech(bundled):
     statements = Statement.objects.prefetch_related("citations")
+    assert statements.filter(kind=Statement.Kind.REPORTED).count() >= 40
     problems = {statement.quote[:60]: statement.rule_problems() for statement in statements}
     assert not {quote: found for quote, found in problems.items() if found}
 
@@ -224,6 +225,43 @@ def test_reported_speech_is_our_account_not_a_quotation(chronology_data):
             if statement.get("kind") == "reported":
                 assert statement["citations"], statement["quote"]
                 assert not statement["quote"].startswith(("“", '"', "«")), statement["quote"]
+
+
+def test_every_month_from_april_to_december_2017_has_published_events(bundled):
+    published = Event.objects.public()
+    for month in range(4, 13):
+        assert published.filter(start_date__year=2017, start_date__month=month).exists(), month
+    assert published.count() >= 80
+
+
+def test_the_year_ends_with_the_record_of_december_2017(bundled):
+    latest = Event.objects.public().order_by("-start_date").first()
+    assert latest.start_date <= datetime.date(2017, 12, 31)
+    assert latest.start_date >= datetime.date(2017, 12, 1)
+
+
+def test_the_first_survivor_to_speak_under_his_own_name_is_named_by_his_choice(bundled):
+    lapunov = Actor.objects.get(slug="maxim-lapunov")
+    # He chose to be named publicly: not a protected identity, and described only by that.
+    assert not lapunov.protected_identity
+    assert "chose to be named publicly" in lapunov.description
+    event = Event.objects.public().get(slug="lapunov-speaks-publicly-in-moscow")
+    assert event.start.iso() == "2017-10-16"
+    texts = [lapunov.description, event.summary] + [
+        statement.quote for statement in lapunov.statements.all()
+    ]
+    for text in texts:
+        assert not re.search(r"\b(age|aged|years old|Grozny|Omsk|12 days|family|mother|lives in)\b",
+                             text), text
+
+
+def test_no_source_title_is_a_placeholder(chronology_data):
+    for source in chronology_data["sources"]:
+        title = source["title"]
+        assert not re.search(r"not (seen|captured|verified)", title, re.I), source["slug"]
+        if title.startswith("[") and title.endswith("]"):
+            # A title wholly in brackets is the curators' description, and the notes say so.
+            assert "description" in source["notes"], source["slug"]
 
 
 def test_every_event_is_dated_in_2017_or_late_2016(bundled):
@@ -251,6 +289,8 @@ def test_each_protected_name_says_what_it_is(bundled):
     # The AP printed Anzor's real first name on that condition; GCN changed Ahmed's name.
     assert naming.pop("anzor") == "first_name"
     assert naming.pop("ahmed") == "pseudonym"
+    # Hamzat: The Globe and Mail's name for a man it interviewed, not his own.
+    assert naming.pop("hamzat") == "pseudonym"
     assert set(naming.values()) == {"anonymous"}
     anzor = Actor.objects.get(slug="anzor")
     assert anzor.name_with_naming == "Anzor (first name only, as the AP printed it)"
