@@ -126,7 +126,7 @@ class EventCitationInline(CitationInline):
 
 class StatementCitationInline(CitationInline):
     fk_name = "statement"
-    fields = ["source", "excerpt", "note", "opened_version"]
+    fields = ["source", "excerpt", "is_summary", "note", "opened_version"]
 
 
 class EventActorInline(SafeAutocompleteMixin, admin.TabularInline):
@@ -143,8 +143,8 @@ class StatementInline(SafeAutocompleteMixin, admin.StackedInline):
     autocomplete_fields = ["speaker"]
     extra = 0
     show_change_link = True
-    fields = [("speaker", "said_on", "status"), "venue", "quote", ("cite_source", "cite_excerpt"),
-              "opened_version"]
+    fields = [("speaker", "said_on", "status"), "venue", ("kind", "quote"),
+              ("cite_source", "cite_excerpt"), "opened_version"]
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -232,20 +232,20 @@ class EventAdmin(PublishActionsMixin, RecordAdmin):
 @admin.register(Statement)
 class StatementAdmin(PublishActionsMixin, RecordAdmin):
     form = StatementAdminForm
-    fields = ["quote", "speaker", "said_on", "venue", "event", "status", "opened_version"]
+    fields = ["kind", "quote", "speaker", "said_on", "venue", "event", "status", "opened_version"]
     autocomplete_fields = ["speaker", "event"]
     inlines = [StatementCitationInline]
     list_display = [
-        "quote_column", "speaker", "date_column", "event", "status", "citations_column"
+        "quote_column", "kind", "speaker", "date_column", "event", "status", "citations_column"
     ]
-    list_filter = ["status", "speaker__kind"]
+    list_filter = ["status", "kind", "speaker__kind"]
     search_fields = ["quote", "speaker__name", "venue"]
     list_select_related = ["speaker", "event"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations"))
 
-    @admin.display(description="Quote")
+    @admin.display(description="Words")
     def quote_column(self, statement):
         return short(statement.quote)
 

@@ -107,12 +107,13 @@ class StatementInlineForm(PartialDateFormMixin, VersionedInlineForm):
         required=False,
         label="Excerpt",
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The passage of that source containing the quote, verbatim.",
+        help_text="The passage of that source containing the quote, verbatim (for reported "
+        "speech, the passage that reports it).",
     )
 
     class Meta:
         model = Statement
-        fields = ["quote", "speaker", "said_on", "venue", "status"]
+        fields = ["kind", "quote", "speaker", "said_on", "venue", "status"]
         widgets = {"quote": forms.Textarea(attrs={"rows": 3})}
 
     def clean(self):
@@ -121,13 +122,16 @@ class StatementInlineForm(PartialDateFormMixin, VersionedInlineForm):
         if bool(source) != bool(excerpt.strip()):
             raise ValidationError("Give both the source and the excerpt, or neither.")
         quote = cleaned_data.get("quote", "")
+        # The statement's own rules, asked of the statement and its citation as this form
+        # would save them: the citation must carry a quote (Statement.citation_problem), and a
+        # published statement needs a citation (CitedToPublish.uncited_problem).
+        as_saved = Statement(quote=quote, kind=cleaned_data.get("kind") or Statement.Kind.QUOTE,
+                             status=cleaned_data.get("status"))
         if source and quote:
-            problem = Citation.quote_problem(quote, excerpt)
+            problem = as_saved.citation_problem(Citation(source=source, excerpt=excerpt))
             if problem:
                 self.add_error("cite_excerpt", problem)
         already_cited = bool(self.instance.pk) and self.instance.citations.exists()
-        # The model's rule, asked of the statement as this form would save it.
-        as_saved = Statement(status=cleaned_data.get("status"))
         problem = as_saved.uncited_problem(cited=bool(source) or already_cited)
         if problem:
             raise ValidationError(problem, code="citation_required")
@@ -159,6 +163,14 @@ class EventAdminForm(PartialDateFormMixin, VersionedModelForm):
     end = PartialDateFormField(
         label="End date", required=False, help_text="Only for events that lasted; same format."
     )
+    day_order = forms.IntegerField(
+        label="Order within the day", required=False, min_value=0, max_value=32767,
+        help_text=Event._meta.get_field("day_order").help_text,
+    )
+
+    def clean_day_order(self):
+        # Empty means what the model's default means: the order within the day is not known.
+        return self.cleaned_data["day_order"] or 0
 
     class Meta:
         model = Event
@@ -170,7 +182,7 @@ class StatementAdminForm(PartialDateFormMixin, VersionedModelForm):
 
     class Meta:
         model = Statement
-        fields = ["quote", "speaker", "said_on", "venue", "event", "status"]
+        fields = ["kind", "quote", "speaker", "said_on", "venue", "event", "status"]
 
 class SourceArticleAdminForm(PartialDateFormMixin, VersionedModelForm):
     published = PartialDateFormField(label="Publication date", required=False)

@@ -46,6 +46,7 @@ def audit_record(texts=DEFAULT_TEXTS):
     audit = Audit()
     _model_rules(audit)
     _uncited(audit)
+    _statement_kinds(audit)
     _sources(audit)
     _order(audit)
     _excerpts(audit, Path(texts) if texts else None)
@@ -91,6 +92,17 @@ def _uncited(audit):
         audit.report(event, event.uncited_problem(cited=False))
     for statement in Statement.objects.public().uncited().select_related("speaker").order_by("pk"):
         audit.report(statement, statement.uncited_problem(cited=False))
+
+
+def _statement_kinds(audit):
+    """Each statement by its kind's rule (Statement.rule_problems): a verbatim quote stands in
+    one of its citations' quoting excerpts; reported speech is cited, a summary allowed."""
+    # An uncited statement is _uncited's finding (if published): here, what its citations show.
+    statements = Statement.objects.filter(citations__isnull=False).distinct()
+    statements = statements.select_related("speaker").prefetch_related("citations")
+    for statement in statements.order_by("pk"):
+        for problem in statement.rule_problems():
+            audit.report(statement, problem)
 
 
 def _sources(audit):

@@ -4,7 +4,9 @@ The data file refers to everything by natural key: slugs for categories, actors,
 events; (speaker, quote) for statements; (source, what is cited, excerpt) for citations. A
 citation may carry "is_summary": true when its excerpt is the curators' summary of the source
 rather than its exact words (for sources that cannot be quoted); the flag is not part of its
-natural key, and a statement's citation can never be a summary. Loading only ever *creates*
+natural key. A statement may carry "kind": "quote" (the default: its words stand verbatim in a
+citation's excerpt) or "reported" (reported speech: our own words of what was said, from an
+outside reference, whose citation may be a summary). Loading only ever *creates*
 what is missing. A row that already exists is left exactly as it is, because
 curators edit the record in the admin after the first load and a re-run must never undo their
 work. Loading the same file twice therefore changes nothing.
@@ -292,7 +294,13 @@ class _Loader:
             raise ChronologyDataError(f"{label}: {problem}")
 
     def build_statement(self, event, item, label):
+        kind = item.get("kind", Statement.Kind.QUOTE)
+        if kind not in Statement.Kind.values:
+            raise ChronologyDataError(
+                f"{label}: kind must be one of {', '.join(Statement.Kind.values)}, not {kind!r}."
+            )
         statement = Statement(
+            kind=kind,
             quote=item["quote"],
             speaker=self._lookup(self.actors, item["speaker"], "actor", label),
             venue=item.get("venue", ""),
@@ -344,7 +352,7 @@ BUNDLED_FIELDS = {
             "verification_note", "start_date", "start_precision", "start_approximate",
             "end_date", "end_precision", "end_approximate", "sort_as", "day_order"],
     EventActor: ["role"],
-    Statement: ["quote", "speaker", "venue", "status", "date", "date_precision",
+    Statement: ["kind", "quote", "speaker", "venue", "status", "date", "date_precision",
                 "date_approximate"],
     Citation: ["excerpt", "is_summary", "note"],
 }

@@ -36,6 +36,7 @@ CSV_COLUMNS = [
     "actors",
     "citation_urls",
     "sources",
+    "statements",
     "url",
     "api_url",
 ]
@@ -51,6 +52,32 @@ def timeline_date(partial_date):
     if partial_date.precision == Precision.DAY:
         parts["day"] = partial_date.date.day
     return parts
+
+
+def statements_html(event):
+    """An event's statements for TimelineJS and the feed, each showing its kind: a quote in
+    <q>, reported speech as "<speaker> said ..." without quotation marks."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (
+                format_html(
+                    '<p class="statement statement--reported">{} said {} '
+                    "<small>(reported speech, not a quotation)</small></p>",
+                    statement.speaker.name_with_naming,
+                    statement.quote,
+                )
+                if statement.is_reported
+                else format_html(
+                    '<p class="statement statement--quote">{}: <q>{}</q></p>',
+                    statement.speaker.name_with_naming,
+                    statement.quote,
+                ),
+            )
+            for statement in event.statement_list
+        ),
+    )
 
 
 def timeline_start(event):
@@ -102,6 +129,7 @@ def timelinejs(request, events, total=None, offset=0):
                     '<p><a href="{}">The event in the chronology</a></p>',
                     absolute_url(event.get_absolute_url()),
                 )
+                + statements_html(event)
                 + _citation_links(event),
             },
             "group": escape(event.category.name),
@@ -174,6 +202,9 @@ def event_row(request, event):
             )
         ),
         "; ".join(f"{source.title} ({source.credit})" for source in event.cited_sources()),
+        # Each statement says its kind: a quote in quotation marks, reported speech as
+        # "<speaker> said ...", never presented as the speaker's words.
+        " | ".join(statement.as_text() for statement in event.statement_list),
         absolute_url(event.get_absolute_url()),
         absolute_url(reverse("api-1:event_detail", args=[event.slug])),
     ]

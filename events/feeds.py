@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join, linebreaks
 
+from .exports import statements_html
 from .forms import EventFilterForm, form_errors
 from .links import absolute_url
 from .models import Event
@@ -85,6 +86,7 @@ class EventFeed(Feed):
         return (
             format_html("<p><strong>{}</strong></p>", event.date_display)
             + linebreaks(event.summary, autoescape=True)
+            + statements_html(event)
             + (format_html("<p>Sources:</p><ul>{}</ul>", sources) if sources else "")
         )
 

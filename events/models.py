@@ -987,11 +987,32 @@ class StatementQuerySet(models.QuerySet):
         return statements.filter(every_word_in(["quote"], q))
 
 
+class StatementKind(models.TextChoices):
+    """How a statement records what was said: the words themselves, or our account of them."""
+
+    QUOTE = "quote", "Verbatim quote"
+    REPORTED = "reported", "Reported speech"
+
+
 @reversion.register(follow=["citations"])
 class Statement(CitedToPublish, NormalizedPartialDates, Versioned, models.Model):
+    Kind = StatementKind
+
+    kind = models.CharField(
+        max_length=10,
+        choices=StatementKind.choices,
+        default=StatementKind.QUOTE,
+        help_text="Verbatim quote: the speaker's exact words, which must appear in a cited "
+        "excerpt, shown in quotation marks. Reported speech: our own words of what the speaker "
+        "said, from an outside reference (its citation may be a summary), shown without "
+        "quotation marks as “<speaker> said <text>”: write the text to follow “said”, e.g. "
+        "“that Moscow had no reason to believe the reports”.",
+    )
     quote = models.TextField(
-        help_text="The exact words, verbatim from the cited source, its own punctuation and "
-        "spelling kept. No quotation marks around it."
+        "words",
+        help_text="For a verbatim quote, the exact words from the cited source, its own "
+        "punctuation and spelling kept. For reported speech, our own words of what was said, "
+        "to follow “<speaker> said”. No quotation marks around it.",
     )
     speaker = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="statements")
     date = models.DateField(help_text="The first day of the period the words were said in.")
@@ -1038,7 +1059,45 @@ class Statement(CitedToPublish, NormalizedPartialDates, Versioned, models.Model)
     def __str__(self):
         quote = " ".join(self.quote.split())
         short = quote if len(quote) <= 60 else quote[:59] + "…"
+        if self.is_reported:
+            return f"{self.speaker} said {short}" if self.speaker_id else f"(said) {short}"
         return f"{self.speaker}: “{short}”" if self.speaker_id else f"“{short}”"
+
+    @property
+    def is_reported(self):
+        return self.kind == StatementKind.REPORTED
+
+    def as_text(self):
+        """The statement as one line of plain text, its kind visible: a quote in quotation
+        marks, reported speech as “<speaker> said <text>” (the exports and the feed)."""
+        speaker = self.speaker.name_with_naming
+        if self.is_reported:
+            return f"{speaker} said {self.quote}"
+        return f"{speaker}: “{self.quote}”"
+
+    def citation_problem(self, citation):
+        """Why this citation cannot support this statement, or None. A quote must stand
+        verbatim in a quoting excerpt; reported speech only needs its source cited (a
+        summary of the passage is enough, no verbatim requirement)."""
+        if self.is_reported:
+            return None
+        if citation.is_summary:
+            return "A verbatim quote's citation must quote the source, not summarise it."
+        if citation.excerpt and not appears_in_order(self.quote, citation.excerpt):
+            return ("The excerpt must contain the statement's quote verbatim (an elision […] "
+                    "in the quote must be in the excerpt too).")
+        return None
+
+    def rule_problems(self):
+        """What breaks this statement's kind's rule, across its citations (the audit). A quote
+        must be verbatim in one of its citations' excerpts; reported speech must be cited."""
+        citations = list(self.citations.all())
+        if self.is_reported:
+            return [] if citations else ["Reported speech must be cited."]
+        if not any(not c.is_summary and appears_in_order(self.quote, c.excerpt)
+                   for c in citations):
+            return ["The quote is not verbatim in any of its citations' excerpts."]
+        return []
 
     @property
     def is_published(self):
@@ -1051,10 +1110,17 @@ class Statement(CitedToPublish, NormalizedPartialDates, Versioned, models.Model)
         return _listed(self, self.LISTED_CITATIONS, lambda: [statement_citations_prefetch()])
 
     def clean(self):
+        errors = {}
         if self.event_id and self.date and self.event.start_date:
             problem = self.date_contradicts_event()
             if problem:
-                raise ValidationError({"date": problem})
+                errors["date"] = problem
+        if (not self.is_reported and self.pk
+                and self.citations.filter(is_summary=True).exists()):
+            errors["kind"] = ("A verbatim quote cannot rest on a summary citation: keep it "
+                              "reported speech, or cite the words.")
+        if errors:
+            raise ValidationError(errors)
 
     def date_contradicts_event(self):
         """Why the date of these words contradicts their event's, or "".
@@ -1112,15 +1178,16 @@ class Citation(Versioned, models.Model):
     excerpt = models.TextField(
         help_text="The passage of the source that supports the claim, copied verbatim. Leave "
         "out words with “[…]” (never anything else) to drop what identifies a protected "
-        "person; each part around it must stay verbatim and in order. For a statement it must "
-        "contain the quote."
+        "person; each part around it must stay verbatim and in order. For a verbatim quote it "
+        "must contain the quote."
     )
     is_summary = models.BooleanField(
         "excerpt is a summary",
         default=False,
         help_text="Tick when the excerpt is the curators' summary of the passage, not its exact "
         "words (for a source that cannot be quoted here). Readers see it labelled as a summary, "
-        "never as a quotation. A statement's citation must quote, so it cannot be a summary.",
+        "never as a quotation. Only reported speech may cite a summary: a verbatim quote's "
+        "citation must quote.",
     )
     note = models.CharField(
         max_length=300, blank=True, help_text="Optional: what this citation supports, if not all."
@@ -1131,12 +1198,6 @@ class Citation(Versioned, models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(statement__isnull=True) | Q(is_summary=False),
-                name="statement_citation_quotes",
-                violation_error_message="A statement's citation must quote the source: it "
-                "cannot be a summary.",
-            ),
             models.CheckConstraint(
                 condition=Q(event__isnull=False, statement__isnull=True)
                 | Q(event__isnull=True, statement__isnull=False),
@@ -1153,26 +1214,11 @@ class Citation(Versioned, models.Model):
         return f"{self.source} → {self.event or self.statement}"
 
     def clean(self):
-        if self.statement_id and self.is_summary:
-            raise ValidationError(
-                {"is_summary": "A statement's citation must quote the source, not summarise it."}
-            )
-        if self.statement_id and self.excerpt:
-            problem = self.quote_problem(self.statement.quote, self.excerpt)
-            if problem:
-                raise ValidationError({"excerpt": problem})
+        problem = self.statement.citation_problem(self) if self.statement_id else None
+        if problem:
+            raise ValidationError({"is_summary" if self.is_summary else "excerpt": problem})
         if self.excerpt and not visible_parts(self.excerpt):
             raise ValidationError({"excerpt": "An excerpt needs words, not only elisions."})
-
-    @staticmethod
-    def quote_problem(quote, excerpt):
-        """The rule's message if `excerpt` does not carry `quote`: each visible part of the
-        quote in the excerpt's text, in order (an elided quote matches an excerpt elided at
-        the same place, or in full). The admin's inline form asks it before the rows exist."""
-        if appears_in_order(quote, excerpt):
-            return None
-        return ("The excerpt must contain the statement's quote verbatim (an elision […] in "
-                "the quote must be in the excerpt too).")
 
     def is_verbatim_in(self, text):
         """Each visible part of the excerpt is in the source text, in order. Summaries are

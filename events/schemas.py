@@ -14,13 +14,19 @@ from ninja.schema import DjangoGetter
 from pydantic import BaseModel, model_validator
 
 from .links import absolute_url, url_for
-from .models import Actor, Naming, SourceType, Verification
+from .models import Actor, Naming, SourceType, StatementKind, Verification
 from .partial_dates import PartialDate
 
 ActorKind = Literal[tuple(Actor.Kind.values)]
 VerificationValue = Literal[tuple(Verification.values)]
 SourceTypeValue = Literal[tuple(SourceType.values)]
 NamingValue = Literal[tuple(Naming.values)]
+StatementKindValue = Literal[tuple(StatementKind.values)]
+KIND_DESCRIPTION = (
+    "“quote”: `quote` holds the speaker's exact words, verbatim from a cited excerpt. "
+    "“reported”: reported speech, `quote` holds the curators' own words of what was said, to "
+    "follow “<speaker> said”; it is not a quotation and must not be shown as one."
+)
 
 
 class Out(Schema):
@@ -300,7 +306,11 @@ class EventStatementOut(Out):
     """A statement inside its event (the enclosing object)."""
 
     id: int
-    quote: str = Field(description="The exact words, verbatim from the cited source.")
+    kind: StatementKindValue = Field(description=KIND_DESCRIPTION)
+    quote: str = Field(
+        description="The exact words, verbatim from the cited source (kind “quote”), or the "
+        "curators' account of what was said (kind “reported”)."
+    )
     speaker: ActorRef
     said_on: PartialDateOut
     venue: str = Field(description="Where or to whom: “to Interfax”.")
@@ -403,6 +413,7 @@ class SourceOut(SourceRef):
 
 class CitingStatementOut(Out):
     id: int
+    kind: StatementKindValue = Field(description=KIND_DESCRIPTION)
     quote: str
     speaker: ActorRef
     said_on: PartialDateOut

@@ -41,6 +41,7 @@ def event_form(record, **overrides):
         "participations-1-actor": record.novaya.pk,
         "participations-1-role": "reported the denial",
         **inline_management("statements", 1),
+        "statements-0-kind": "quote",
         "statements-0-quote": "You cannot detain and persecute people who simply do not exist "
         "in the republic.",
         "statements-0-speaker": record.kadyrov.pk,

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from events.models import Event, Status
+from events.models import Event, Statement, Status
 from events.partial_dates import PartialDate
 
 from .factories import (
@@ -50,12 +50,17 @@ def test_a_clean_record_passes(kept_texts):
     PublishedEventFactory(citation__source=source(), citation__is_summary=True)
     PublishedStatementFactory(citation__source=source(archive_filename="article.txt"),
                               quote="brown fox", citation__excerpt="quick […] brown fox jumps")
+    # Reported speech (our words of what was said) may rest on a curators' summary.
+    reported = StatementFactory(kind=Statement.Kind.REPORTED, status=Status.PUBLISHED,
+                                quote="that no fox was ever there")
+    CitationFactory(statement=reported, source=source(), is_summary=True,
+                    excerpt="The outlet reports him denying any fox.")
 
     error, output = audit(kept_texts)
 
     assert error is None, output
     assert "1 excerpts compared with 1 kept texts" in output
-    assert "1 summaries by the curators skipped" in output
+    assert "2 summaries by the curators skipped" in output
     assert "The record keeps every rule the audit checks." in output
 
 
@@ -79,6 +84,8 @@ def broken_record():
     estimated = PublishedEventFactory(slug="estimated-in-may", start=PartialDate.parse("2017-04"),
                                       **cited)
     Event.objects.filter(pk=estimated.pk).update(sort_as=day(2017, 5, 2))
+    summarised = PublishedStatementFactory(quote="No fox.", citation__is_summary=True,
+                                           citation__excerpt="He denied any fox.", **cited)
     stale = PublishedEventFactory(slug="stale", **cited)
     Event.objects.filter(pk=stale.pk).update(sort_date=day(2017, 12, 1))
     return [
@@ -96,6 +103,12 @@ def broken_record():
         "Event estimated-in-may: sort_as: The best estimate must fall within the event's dates",
         "Event estimated-in-may: listed at 2017-04-30, but its date places it at 2017-05-02",
         "Event stale: listed at 2017-12-01, but its date places it at 2017-04-01",
+        f"Statement {summarised.pk} ({summarised.speaker.slug}): kind: A verbatim quote cannot "
+        "rest on a summary citation",
+        f"Statement {summarised.pk} ({summarised.speaker.slug}): The quote is not verbatim in "
+        "any of its citations' excerpts.",
+        f"Citation {summarised.citations.get().pk} of {summarised.citations.get().source.slug}: "
+        "is_summary: A verbatim quote's citation must quote the source",
     ]
 
 

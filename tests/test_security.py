@@ -323,6 +323,7 @@ def entered(curator_client, payload):
         "participations-1-actor": survivor.pk,
         "participations-1-role": "survivor",
         **inline_management("statements", 1),
+        "statements-0-kind": "quote",
         "statements-0-quote": text["quote"],
         "statements-0-speaker": actor.pk,
         "statements-0-said_on": "2017-04-01",

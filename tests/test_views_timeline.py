@@ -235,6 +235,12 @@ class TestDetailPages:
         for naming in ("<strong>pseudonym</strong>", "<strong>first name only</strong>",
                        "<strong>anonymous</strong>"):
             assert naming in html
+        # It says what the record covers: dates, places, what is out of scope and why.
+        scope = html.split('id="scope"', 1)[1].split("</dl>", 1)[0]
+        for fact in ("early in 2017", "end of December 2017", "Chechnya", "Later years",
+                     "Other persecutions in Russia", "Unrelated news about Ramzan Kadyrov"):
+            assert fact in scope
+        assert "reported speech" in html
 
     @pytest.mark.parametrize("name", ["actor_detail", "source_detail", "category_detail",
                                       "event_detail"])

@@ -47,7 +47,8 @@ def _article(source, absolute):
 
 
 def event_data(event, absolute):
-    """The schema.org Event for a published event, its statements as Quotations."""
+    """The schema.org Event for a published event, its quotes as Quotations and its reported
+    speech as Statements."""
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -60,8 +61,10 @@ def event_data(event, absolute):
         "recordedIn": [_article(citation.source, absolute) for citation in event.citation_list],
         "subjectOf": [
             {
-                "@type": "Quotation",
-                "text": statement.quote,
+                # Reported speech is the curators' account, not the speaker's words: never a
+                # schema.org Quotation.
+                "@type": "Statement" if statement.is_reported else "Quotation",
+                "text": statement.as_text() if statement.is_reported else statement.quote,
                 "creator": _actor(statement.speaker, absolute),
                 "dateCreated": statement.said_on.iso(),
                 "citation": [

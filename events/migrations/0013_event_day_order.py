@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0011_record_event_sort_date'),
+        ('events', '0012_year_statement_kind'),
     ]
 
     operations = [
