@@ -42,6 +42,7 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	else echo "npm not found: skipping axe-core (the accessibility tests will skip)."; fi
 
 run: export DJANGO_DEBUG ?= 1
+run: export DJANGO_SITE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_chronology --if-empty
