@@ -59,7 +59,8 @@ def _rows():
     yield from SourceArticle.objects.select_related("publisher").order_by("pk")
     yield from Event.objects.order_by("pk")
     yield from EventActor.objects.select_related("event", "actor").order_by("pk")
-    yield from Statement.objects.select_related("speaker", "event").order_by("pk")
+    yield from Statement.objects.select_related("speaker", "event").prefetch_related(
+        "citations").order_by("pk")
     yield from Citation.objects.select_related("statement", "source", "event").order_by("pk")
 
 

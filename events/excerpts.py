@@ -21,10 +21,6 @@ def visible_parts(excerpt):
     return [part for part in (collapse_whitespace(p) for p in ELISION.split(excerpt)) if part]
 
 
-def has_elision(excerpt):
-    return bool(ELISION.search(excerpt))
-
-
 def appears_in_order(excerpt, text):
     """Does each visible part of excerpt appear in text, one after another?
 

@@ -86,7 +86,7 @@ class EventFilterForm(DateRangeMixin, FilterForm):
     publisher = forms.ModelChoiceField(
         label="Publisher", queryset=Actor.objects.publishers(), to_field_name="slug",
         required=False,
-        help_text="Events citing any article of this media outlet.",
+        help_text="Events citing any article of this publisher.",
         empty_label="Any publisher", widget=FastSelect(cache_name="publisher"),
     )
     date_from = _date_field(
@@ -146,5 +146,5 @@ class SourceFilterForm(FilterForm):
 
     publisher = forms.ModelChoiceField(
         queryset=Actor.objects.publishers(), to_field_name="slug", required=False,
-        help_text="Articles this media outlet published.",
+        help_text="Articles this publisher published.",
     )

@@ -111,8 +111,11 @@ class ActorQuerySet(models.QuerySet):
         return self.filter(_named_in_public_record(OuterRef("pk")) | Exists(members_in_record))
 
     def publishers(self):
-        """The media outlets of the public record: what a publisher filter can name."""
-        return self.public().filter(kind=Actor.Kind.MEDIA)
+        """The public record's publishers, whatever their kind (a media outlet, a rights
+        group, a government): what a publisher filter can name."""
+        return self.public().filter(Exists(
+            SourceArticle.objects.filter(publisher=OuterRef("pk"))
+        ))
 
     def filter_by(self, *, kind="", q=""):
         """The API's actor filters: a kind, and words of the name or other spellings."""
@@ -668,6 +671,11 @@ class EventQuerySet(models.QuerySet):
         return events
 
 
+# Event's order, named once for Event.CHRONOLOGICAL_ORDER and Event.Meta.ordering (a class body's
+# names are not visible inside its Meta).
+_CHRONOLOGICAL_ORDER = ("sort_date", "start_precision", "day_order", "title", "pk")
+
+
 class CitedToPublish:
     """A published event or statement rests on at least one citation.
 
@@ -766,10 +774,10 @@ class Event(CitedToPublish, NormalizedPartialDates, Versioned, models.Model):
     # One sort key for every surface: the day it sits at, a known day before an estimated or
     # unknown one, the curators' order within a day, then the title. Indexed with status
     # (event_public_chronology).
-    CHRONOLOGICAL_ORDER = ("sort_date", "start_precision", "day_order", "title", "pk")
+    CHRONOLOGICAL_ORDER = _CHRONOLOGICAL_ORDER
 
     class Meta:
-        ordering = ["sort_date", "start_precision", "day_order", "title", "pk"]
+        ordering = list(_CHRONOLOGICAL_ORDER)
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
@@ -1116,7 +1124,7 @@ class Statement(CitedToPublish, NormalizedPartialDates, Versioned, models.Model)
             if problem:
                 errors["date"] = problem
         if (not self.is_reported and self.pk
-                and self.citations.filter(is_summary=True).exists()):
+                and any(citation.is_summary for citation in self.citations.all())):
             errors["kind"] = ("A verbatim quote cannot rest on a summary citation: keep it "
                               "reported speech, or cite the words.")
         if errors:
@@ -1227,11 +1235,6 @@ class Citation(Versioned, models.Model):
 
 
 class RecordStateQuerySet(models.QuerySet):
-    def current(self):
-        """(generation, changed_at) of the record, in one primary-key read."""
-        row = self.filter(pk=RecordState.SINGLETON).values_list("generation", "changed_at")
-        return row.first() or (0, None)
-
     def generation(self):
         """The record's generation alone: what every cached page hit reads, so in plain SQL.
 

@@ -46,15 +46,6 @@ def reported(record):
 
 # The rules on the model.
 
-def test_a_quote_citation_cannot_be_a_summary():
-    statement = StatementFactory(quote="We don’t have any gays.")
-    citation = Citation(source=SourceArticleFactory(), statement=statement, is_summary=True,
-                        excerpt="He said: “We don’t have any gays.”")
-    with pytest.raises(ValidationError) as error:
-        citation.full_clean()
-    assert "is_summary" in error.value.message_dict
-
-
 def test_reported_speech_may_cite_a_summary_without_the_words_in_it():
     statement = StatementFactory(kind=Statement.Kind.REPORTED, quote=PARAPHRASE)
     citation = Citation(source=SourceArticleFactory(), statement=statement, is_summary=True,
