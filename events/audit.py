@@ -122,33 +122,40 @@ def _order(audit):
             )
 
 
+def compare_excerpts(folder):
+    """Every citation quoting a kept text, against that text in `folder`: (excerpts compared,
+    kept texts read, [(citation, problem)]). check_excerpts and the audit both report it."""
+    texts, checked, problems = {}, 0, []
+    for citation in Citation.objects.quoting_kept_texts():
+        filename = citation.source.archive_filename
+        if filename not in texts:
+            texts[filename] = read_kept_text(folder, filename)
+        text = texts[filename]
+        if text is None:
+            problems.append(
+                (citation, f"the kept text {folder / filename} is missing or unreadable.")
+            )
+            continue
+        checked += 1
+        if not citation.is_verbatim_in(text):
+            start = collapse_whitespace(citation.excerpt)[:60]
+            problems.append((citation, "excerpt not verbatim (each visible part, in order) in "
+                                       f"{filename}: “{start}…”"))
+    return checked, len(texts), problems
+
+
 def _excerpts(audit, folder):
-    quoted = Citation.objects.quoting_kept_texts()
     if folder is None or not folder.is_dir():
         audit.notes.append(
             f"Excerpts were NOT checked against the kept source texts: {folder} is not a "
             "folder (give one with --texts)."
         )
         return
-    texts = {}
-    checked = 0
-    for citation in quoted:
-        filename = citation.source.archive_filename
-        if filename not in texts:
-            texts[filename] = read_kept_text(folder, filename)
-        text = texts[filename]
-        if text is None:
-            audit.report(citation, f"the kept text {filename} is missing or unreadable.")
-            continue
-        checked += 1
-        if not citation.is_verbatim_in(text):
-            start = collapse_whitespace(citation.excerpt)[:60]
-            audit.report(
-                citation, f"excerpt not verbatim (each visible part, in order) in {filename}: "
-                f"“{start}…”"
-            )
+    checked, texts, problems = compare_excerpts(folder)
+    for citation, problem in problems:
+        audit.report(citation, problem)
     summaries = Citation.objects.filter(is_summary=True).count()
     audit.notes.append(
-        f"{checked} excerpts compared with {len(texts)} kept texts in {folder}; "
+        f"{checked} excerpts compared with {texts} kept texts in {folder}; "
         f"{summaries} summaries by the curators skipped (not quotations)."
     )

@@ -55,28 +55,9 @@ def timeline_date(partial_date):
 
 
 def statements_html(event):
-    """An event's statements for TimelineJS and the feed, each showing its kind: a quote in
-    <q>, reported speech as "<speaker> said ..." without quotation marks."""
+    """An event's statements for TimelineJS and the feed, each showing its kind."""
     return format_html_join(
-        "",
-        "{}",
-        (
-            (
-                format_html(
-                    '<p class="statement statement--reported">{} said {} '
-                    "<small>(reported speech, not a quotation)</small></p>",
-                    statement.speaker.name_with_naming,
-                    statement.quote,
-                )
-                if statement.is_reported
-                else format_html(
-                    '<p class="statement statement--quote">{}: <q>{}</q></p>',
-                    statement.speaker.name_with_naming,
-                    statement.quote,
-                ),
-            )
-            for statement in event.statement_list
-        ),
+        "", "{}", ((statement.as_html(),) for statement in event.statement_list)
     )
 
 

@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import get_language_info
 
@@ -1082,6 +1083,17 @@ class Statement(CitedToPublish, NormalizedPartialDates, Versioned, models.Model)
         if self.is_reported:
             return f"{speaker} said {self.quote}"
         return f"{speaker}: “{self.quote}”"
+
+    def as_html(self):
+        """as_text() as escaped HTML (TimelineJS and the feed): a quote in <q>, reported
+        speech without quotation marks and labelled as such."""
+        speaker = self.speaker.name_with_naming
+        if self.is_reported:
+            return format_html('<p class="statement statement--reported">{} said {} '
+                               "<small>(reported speech, not a quotation)</small></p>",
+                               speaker, self.quote)
+        return format_html('<p class="statement statement--quote">{}: <q>{}</q></p>',
+                           speaker, self.quote)
 
     def citation_problem(self, citation):
         """Why this citation cannot support this statement, or None. A quote must stand

@@ -103,11 +103,11 @@ def test_caching_can_be_turned_off(client, event, django_assert_max_num_queries)
 def test_every_kind_of_change_moves_the_generation(event):
     from .factories import ActorFactory, CategoryFactory, CitationFactory, SourceArticleFactory
 
-    seen = {RecordState.objects.current()[0]}
+    seen = {RecordState.objects.generation()}
     for change in (ActorFactory, CategoryFactory, SourceArticleFactory,
                    lambda: CitationFactory(event=event), lambda: event.save()):
         change()
-        generation = RecordState.objects.current()[0]
+        generation = RecordState.objects.generation()
         assert generation not in seen
         seen.add(generation)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from events.excerpts import collapse_whitespace, read_kept_text
+from events.audit import compare_excerpts
 from events.models import Citation
 
 
@@ -29,38 +29,20 @@ class Command(BaseCommand):
         if not folder.is_dir():
             raise CommandError(f"{folder} is not a folder.")
         summaries = Citation.objects.filter(is_summary=True).count()
-        citations = Citation.objects.quoting_kept_texts()
-        texts = {}
-        failures = []
-        checked = 0
-        for citation in citations:
-            filename = citation.source.archive_filename
-            if filename not in texts:
-                texts[filename] = read_kept_text(folder, filename)
-            archived = texts[filename]
-            checked += 1
-            if archived is None:
-                failures.append(
-                    f"Citation {citation.pk} ({citation.source.slug}): "
-                    f"the archived file {folder / filename} is missing or unreadable."
-                )
-            elif not citation.is_verbatim_in(archived):
-                start = collapse_whitespace(citation.excerpt)[:60]
-                failures.append(
-                    f"Citation {citation.pk} ({citation.source.slug}): excerpt not found "
-                    f"verbatim in {filename}: “{start}…”"
-                )
+        checked, texts, problems = compare_excerpts(folder)
+        failures = [f"Citation {citation.pk} ({citation.source.slug}): {problem}"
+                    for citation, problem in problems]
         for failure in failures:
             self.stderr.write(failure)
         noun = "summary" if summaries == 1 else "summaries"
         skipped = f"{summaries} {noun} by the curators skipped (not quotations)"
         if failures:
             raise CommandError(
-                f"{len(failures)} of {checked} excerpts failed the check; {skipped}."
+                f"{len(failures)} excerpts failed the check ({checked} compared); {skipped}."
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"All {checked} excerpts appear verbatim in {len(texts)} archived files; "
+                f"All {checked} excerpts appear verbatim in {texts} archived files; "
                 f"{skipped}."
             )
         )
