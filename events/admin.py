@@ -32,8 +32,10 @@ from .admin_forms import (
 from .fields import ConcurrentEditError
 from .models import (
     Actor,
+    ArchivedText,
     Category,
     Citation,
+    CorrectionReport,
     Event,
     EventActor,
     SourceArticle,
@@ -263,12 +265,26 @@ class StatementAdmin(PublishActionsMixin, RecordAdmin):
         return None
 
 
+class ArchivedTextInline(admin.StackedInline):
+    """The source's archived full text: curators only (no public surface reads it)."""
+
+    model = ArchivedText
+    fields = ["text", ("captured_on", "captured_from"), ("sha256", "filename")]
+    readonly_fields = ["sha256", "filename"]
+    extra = 0
+    max_num = 1
+    can_delete = False
+    verbose_name_plural = "archived text (curators only, never shown to readers)"
+
+
 @admin.register(SourceArticle)
 class SourceArticleAdmin(RecordAdmin):
     form = SourceArticleAdminForm
+    inlines = [ArchivedTextInline]
     fields = [
-        "title", "slug", "publisher", "source_type", "url", "published", "author", "language",
-        "archive_filename", "notes", "cited_by", "opened_version",
+        "title", "slug", "publisher", "source_type", "url", ("archive_url", "archived_on"),
+        "published", "author", "language", "archive_filename", "notes", "cited_by",
+        "opened_version",
     ]
     readonly_fields = ["cited_by"]
     prepopulated_fields = {"slug": ["title"]}
@@ -288,6 +304,11 @@ class SourceArticleAdmin(RecordAdmin):
     @admin.display(description="Citations", ordering="citation_count")
     def citations_column(self, source):
         return source.citation_count
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is ArchivedText and formset.has_changed():
+            _warn_of_unverified_excerpts(request, self, form.instance)
 
     @admin.display(description="What cites it")
     def cited_by(self, source):
@@ -350,3 +371,59 @@ class CitationAdmin(RecordAdmin):
     @admin.display(description="Excerpt")
     def excerpt_column(self, citation):
         return short(citation.excerpt)
+
+
+def _warn_of_unverified_excerpts(request, model_admin, source):
+    """A changed archived text is saved whatever it does to the excerpts already cited from
+    it (the text is the evidence; a wrongly captured one must be fixable), but the curator is
+    told at once which excerpts it no longer holds. The attention queue lists them too."""
+    text = source.kept_text()
+    if text is None:
+        return
+    broken = [citation for citation in source.citations.filter(is_summary=False)
+              if citation.archive_problem(text)]
+    if broken:
+        listed = ", ".join(f"citation {citation.pk}" for citation in broken[:10])
+        model_admin.message_user(
+            request,
+            f"The archived text no longer holds {len(broken)} excerpt(s) cited from this "
+            f"source ({listed}{'…' if len(broken) > 10 else ''}): correct them, or the text.",
+            messages.WARNING,
+        )
+
+
+@admin.register(CorrectionReport)
+class CorrectionReportAdmin(admin.ModelAdmin):
+    """Readers' reports: read, act on, tick handled. They come only from the public form;
+    each is deleted at the end of the retention period (settings.CORRECTION_RETENTION_DAYS)."""
+
+    list_display = ["received_at", "event", "message_column", "source_column", "handled"]
+    list_filter = ["handled"]
+    list_select_related = ["event"]
+    search_fields = ["message", "event__title"]
+    fields = ["event_link", "received_at", "message", "source_link", "contact", "handled"]
+    readonly_fields = ["event_link", "received_at", "message", "source_link", "contact"]
+    date_hierarchy = "received_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="What is wrong")
+    def message_column(self, report):
+        return short(report.message)
+
+    @admin.display(description="Source given", boolean=True)
+    def source_column(self, report):
+        return bool(report.source_url)
+
+    @admin.display(description="Event")
+    def event_link(self, report):
+        url = reverse("admin:events_event_change", args=[report.event_id])
+        return format_html('<a href="{}">{}</a>', url, report.event)
+
+    @admin.display(description="Source showing it")
+    def source_link(self, report):
+        if not report.source_url:
+            return "—"
+        return format_html('<a href="{}" rel="noopener noreferrer nofollow">{}</a>',
+                           report.source_url, report.source_url)

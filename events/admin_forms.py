@@ -127,8 +127,11 @@ class StatementInlineForm(PartialDateFormMixin, VersionedInlineForm):
         # published statement needs a citation (CitedToPublish.uncited_problem).
         as_saved = Statement(quote=quote, kind=cleaned_data.get("kind") or Statement.Kind.QUOTE,
                              status=cleaned_data.get("status"))
-        if source and quote:
-            problem = as_saved.citation_problem(Citation(source=source, excerpt=excerpt))
+        if source and excerpt.strip():
+            citation = Citation(source=source, excerpt=excerpt)
+            # The citation's own check against its source's archived text, as its form does.
+            problem = (as_saved.citation_problem(citation) if quote else None) or \
+                citation.archive_problem()
             if problem:
                 self.add_error("cite_excerpt", problem)
         already_cited = bool(self.instance.pk) and self.instance.citations.exists()
@@ -189,8 +192,8 @@ class SourceArticleAdminForm(PartialDateFormMixin, VersionedModelForm):
 
     class Meta:
         model = SourceArticle
-        fields = ["title", "slug", "publisher", "source_type", "url", "published", "author",
-                  "language", "archive_filename", "notes"]
+        fields = ["title", "slug", "publisher", "source_type", "url", "archive_url",
+                  "archived_on", "published", "author", "language", "archive_filename", "notes"]
 
 class ActorAdminForm(VersionedModelForm):
     class Meta:

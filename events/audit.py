@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from .excerpts import collapse_whitespace, read_kept_text
-from .models import Actor, Category, Citation, Event, EventActor, SourceArticle, Statement
+from .models import Actor, ArchivedText, Category, Citation, Event, EventActor, SourceArticle, Statement
 
 DEFAULT_TEXTS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
 
@@ -61,7 +61,8 @@ def _rows():
     yield from EventActor.objects.select_related("event", "actor").order_by("pk")
     yield from Statement.objects.select_related("speaker", "event").prefetch_related(
         "citations").order_by("pk")
-    yield from Citation.objects.select_related("statement", "source", "event").order_by("pk")
+    yield from Citation.objects.select_related(
+        "statement", "source__archived_text", "event").order_by("pk")
 
 
 def _model_rules(audit):
@@ -122,40 +123,68 @@ def _order(audit):
             )
 
 
-def compare_excerpts(folder):
-    """Every citation quoting a kept text, against that text in `folder`: (excerpts compared,
-    kept texts read, [(citation, problem)]). check_excerpts and the audit both report it."""
+def compare_excerpts(folder=None):
+    """Every citation quoting a kept text, against that text: its source's archived text in
+    the database (load_chronology --archive, or the admin) or else the file it names in
+    `folder`. Returns (excerpts compared, kept texts read, [(citation, problem)]);
+    check_excerpts and the audit both report it, and saving a citation asks the same
+    question of its archived text (Citation.archive_problem)."""
     texts, checked, problems = {}, 0, []
     for citation in Citation.objects.quoting_kept_texts():
-        filename = citation.source.archive_filename
-        if filename not in texts:
-            texts[filename] = read_kept_text(folder, filename)
-        text = texts[filename]
+        source = citation.source
+        if source.pk not in texts:
+            texts[source.pk] = _kept_text(source, folder)
+        text, missing = texts[source.pk]
         if text is None:
-            problems.append(
-                (citation, f"the kept text {folder / filename} is missing or unreadable.")
-            )
+            problems.append((citation, missing))
             continue
         checked += 1
-        if not citation.is_verbatim_in(text):
+        if source.kept_text() is not None:
+            problem = citation.archive_problem(text)
+            if problem:
+                problems.append((citation, problem))
+        elif not citation.is_verbatim_in(text):
             start = collapse_whitespace(citation.excerpt)[:60]
             problems.append((citation, "excerpt not verbatim (each visible part, in order) in "
-                                       f"{filename}: “{start}…”"))
-    return checked, len(texts), problems
+                                       f"{source.archive_filename}: “{start}…”"))
+    return checked, sum(text is not None for text, _ in texts.values()), problems
+
+
+def _kept_text(source, folder):
+    """(the source's kept text, or None and why it is missing)."""
+    text = source.kept_text()
+    if text is not None:
+        return text, None
+    if folder is None:
+        return None, ("no archived text is attached to its source (load_chronology --archive "
+                      "FOLDER attaches them) and no folder of kept texts was given.")
+    filename = source.archive_filename
+    text = read_kept_text(folder, filename) if filename else None
+    if text is None:
+        return None, f"the kept text {folder / filename} is missing or unreadable."
+    return text, None
 
 
 def _excerpts(audit, folder):
     if folder is None or not folder.is_dir():
-        audit.notes.append(
-            f"Excerpts were NOT checked against the kept source texts: {folder} is not a "
-            "folder (give one with --texts)."
-        )
-        return
+        if not ArchivedText.objects.exists():
+            audit.notes.append(
+                f"Excerpts were NOT checked against the kept source texts: {folder} is not a "
+                "folder (give one with --texts), and no archived texts are attached."
+            )
+            return
+        audit.notes.append(f"Only the archived texts attached were read: {folder} is not a "
+                           "folder.")
+        folder = None
     checked, texts, problems = compare_excerpts(folder)
     for citation, problem in problems:
-        audit.report(citation, problem)
+        # An excerpt its source's archived text lacks is clean()'s finding already
+        # (Citation.archive_problem, in _model_rules): reported once.
+        if citation.source.kept_text() is None:
+            audit.report(citation, problem)
     summaries = Citation.objects.filter(is_summary=True).count()
     audit.notes.append(
-        f"{checked} excerpts compared with {texts} kept texts in {folder}; "
+        f"{checked} excerpts compared with {texts} kept texts"
+        f"{f' (archived texts, else the files in {folder})' if folder else ' (archived texts)'}; "
         f"{summaries} summaries by the curators skipped (not quotations)."
     )

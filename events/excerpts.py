@@ -27,17 +27,21 @@ def appears_in_order(excerpt, text):
     Each part is searched from where the previous one ended, so parts that are all present
     but out of order fail, and so does an excerpt that is nothing but elisions.
     """
+    parts = visible_parts(excerpt)
+    return bool(parts) and first_missing_part(excerpt, text) is None
+
+
+def first_missing_part(excerpt, text):
+    """The first visible part of excerpt not found in text after the parts before it, or
+    None when every part is there in order (what a curator needs to see to fix it)."""
     text = collapse_whitespace(text)
     position = 0
-    parts = visible_parts(excerpt)
-    if not parts:
-        return False
-    for part in parts:
+    for part in visible_parts(excerpt):
         found = text.find(part, position)
         if found < 0:
-            return False
+            return part
         position = found + len(part)
-    return True
+    return None
 
 
 def read_kept_text(folder, filename):

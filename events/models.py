@@ -5,7 +5,11 @@ database can check them (both SQLite and PostgreSQL), model validation (`clean`)
 so the admin reports a broken rule as a form error instead of a server error.
 """
 
+import datetime
+import hashlib
+
 import reversion
+from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -32,7 +36,7 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import get_language_info
 
-from .excerpts import appears_in_order, visible_parts
+from .excerpts import appears_in_order, first_missing_part, visible_parts
 # Migration 0001 names HttpURLField and NormalizedPartialDates as events.models.*: they must
 # stay importable from here.
 from .fields import (
@@ -401,6 +405,20 @@ class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
         help_text="File name of the archived plain text of this article, if kept. "
         "`manage.py check_excerpts FOLDER` checks citation excerpts against it verbatim.",
     )
+    archive_url = HttpURLField(
+        "archived copy",
+        max_length=500,
+        blank=True,
+        help_text="A dated snapshot of the article in a web archive "
+        "(https://web.archive.org/web/20170420000000/https://…): readers see it beside the "
+        "original, which may change or vanish. Public; the archived text below is not.",
+    )
+    archived_on = models.DateField(
+        "archived copy's date",
+        null=True,
+        blank=True,
+        help_text="The day the snapshot was taken. Required with an archived copy.",
+    )
     notes = models.TextField(
         blank=True,
         help_text="How the publication date was worked out, what the article is, its reliability.",
@@ -427,6 +445,14 @@ class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
                 violation_error_message="Choose one of the source types.",
             ),
             models.CheckConstraint(
+                condition=Q(archive_url="")
+                | Q(archive_url__startswith="http://", archived_on__isnull=False)
+                | Q(archive_url__startswith="https://", archived_on__isnull=False),
+                name="source_archived_copy_is_dated_http",
+                violation_error_message="An archived copy's address starts with http:// or "
+                "https://, and the copy has the date it was taken.",
+            ),
+            models.CheckConstraint(
                 condition=~Q(language=""),
                 name="source_has_a_language",
                 violation_error_message="Give the source's language (en, ru…).",
@@ -445,6 +471,18 @@ class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
                 {"publisher": "A publisher is an outlet, an organisation or an official body, "
                  "not a person or a group."}
             )
+        if self.archive_url and not self.archived_on:
+            raise ValidationError(
+                {"archived_on": "Give the day the archived copy was taken (its snapshot's "
+                 "date): readers see it beside the link."}
+            )
+
+    def kept_text(self):
+        """The archived text kept for checking excerpts (curators only), or None."""
+        try:
+            return self.archived_text.text
+        except ArchivedText.DoesNotExist:
+            return None
 
     @property
     def language_name(self):
@@ -1179,9 +1217,9 @@ class CitationQuerySet(models.QuerySet):
         """Citations that quote a source whose text is kept for checking, by file: what
         check_excerpts and audit_record compare (summaries are the curators' words)."""
         return (
-            self.exclude(source__archive_filename="")
+            self.filter(~Q(source__archive_filename="") | Q(source__archived_text__isnull=False))
             .filter(is_summary=False)
-            .select_related("source")
+            .select_related("source__archived_text")
             .order_by("source__archive_filename", "pk")
         )
 
@@ -1239,11 +1277,139 @@ class Citation(Versioned, models.Model):
             raise ValidationError({"is_summary" if self.is_summary else "excerpt": problem})
         if self.excerpt and not visible_parts(self.excerpt):
             raise ValidationError({"excerpt": "An excerpt needs words, not only elisions."})
+        problem = self.archive_problem()
+        if problem:
+            raise ValidationError({"excerpt": problem})
+
+    def archive_problem(self, text=None):
+        """Why the excerpt is not verbatim in its source's archived text, or None: each
+        visible part must appear in it, in order (events/excerpts.py, as check_excerpts and
+        the audit compare). A summary, or a source without an archived text, is not checked.
+        `text` spares reading the archived text again when the caller has it."""
+        if self.is_summary or not self.excerpt or not self.source_id:
+            return None
+        if text is None:
+            text = self.source.kept_text()
+            if text is None:
+                return None
+        missing = first_missing_part(self.excerpt, text)
+        if missing is None:
+            return None
+        return (f"Not verbatim in the archived text of “{self.source}”: “{short_text(missing)}” "
+                "is not there (after the parts before it). Copy the passage exactly, or leave "
+                "words out with […].")
 
     def is_verbatim_in(self, text):
         """Each visible part of the excerpt is in the source text, in order. Summaries are
         the curators' words: never compared."""
         return self.is_summary or appears_in_order(self.excerpt, text)
+
+
+@reversion.register()
+class ArchivedText(models.Model):
+    """The full text of a source as archived, kept for checking excerpts against it.
+
+    Curators only: no page, API schema, export, feed or public history reads this table (it
+    is never joined by a public query), because the full text keeps what the published
+    excerpts elide about people at risk. Versioned on its own (the admin's history of its
+    source), never followed from the source's versions, which the public change log reads.
+    """
+
+    source = models.OneToOneField(
+        SourceArticle, on_delete=models.CASCADE, related_name="archived_text"
+    )
+    text = models.TextField(
+        help_text="The article's full text as archived, unedited: every excerpt cited from "
+        "this source must stand in it verbatim. Curators only; readers never see it."
+    )
+    sha256 = models.CharField(
+        "SHA-256", max_length=64, editable=False,
+        help_text="Of the text as stored (UTF-8): shows the text has not changed since capture.",
+    )
+    captured_on = models.DateField(
+        "capture date", null=True, blank=True,
+        help_text="The day the text was captured, if known.",
+    )
+    captured_from = HttpURLField(
+        "captured from", max_length=500, blank=True,
+        help_text="Where the text was captured: the archive snapshot or the original address.",
+    )
+    filename = models.CharField(
+        max_length=200, blank=True, editable=False,
+        help_text="The file it was loaded from (load_chronology --archive), if any.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "archived text"
+
+    def __str__(self):
+        return f"Archived text of {self.source}"
+
+    def save(self, *args, **kwargs):
+        self.sha256 = text_digest(self.text)
+        super().save(*args, **kwargs)
+
+
+class CorrectionReportQuerySet(models.QuerySet):
+    def expired(self, now=None):
+        """Reports older than the retention period (settings.CORRECTION_RETENTION_DAYS)."""
+        now = now or timezone.now()
+        cutoff = now - datetime.timedelta(days=settings.CORRECTION_RETENTION_DAYS)
+        return self.filter(received_at__lt=cutoff)
+
+    def purge_expired(self, now=None):
+        """Delete the reports kept longer than the retention period; returns how many."""
+        deleted, _ = self.expired(now).delete()
+        return deleted
+
+
+class CorrectionReport(models.Model):
+    """A reader's "Suggest a correction" report on an event (events/corrections.py).
+
+    Curators only, kept for settings.CORRECTION_RETENTION_DAYS from its arrival and then
+    deleted (purge_correction_reports, and on each new report). Holds what the reader typed
+    and nothing else about them: no address, no browser, no account. Not part of the record:
+    not versioned, and receiving one does not move the record's generation (a report must not
+    empty the page cache).
+    """
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="correction_reports"
+    )
+    message = models.TextField("what is wrong", max_length=5000)
+    source_url = HttpURLField(
+        "source showing it", max_length=500, blank=True,
+        help_text="A link the reader gave to a source that shows the correction.",
+    )
+    contact = models.EmailField(
+        "reader's contact address", blank=True,
+        help_text="Only if the reader gave one, to ask them a question: use it for nothing else.",
+    )
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    handled = models.BooleanField(
+        default=False,
+        help_text="Tick once the report is answered or acted on. It is deleted at the end of "
+        "the retention period either way.",
+    )
+
+    objects = CorrectionReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = "reader's correction report"
+
+    def __str__(self):
+        return f"On “{self.event}”, {self.received_at:%d %b %Y}: {short_text(self.message, 60)}"
+
+
+def text_digest(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def short_text(text, length=80):
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 class RecordStateQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ app_name = "events"
 urlpatterns = [
     path("", views.event_list, name="event_list"),
     path("events/<slug:slug>/", views.event_detail, name="event_detail"),
+    path("events/<slug:slug>/correction/", views.event_correction, name="event_correction"),
     path("actors/<slug:slug>/", views.actor_detail, name="actor_detail"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("categories/<slug:slug>/", views.category_detail, name="category_detail"),

@@ -9,10 +9,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from . import http
+from . import corrections, http
 from .caching import cache_public_page, record_generation
 from .forms import EventFilterForm
 from .history import public_change_log
@@ -67,6 +68,47 @@ def event_detail(request, slug):
             "canonical_url": absolute_url(event.get_absolute_url()),
         },
     )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def event_correction(request, slug):
+    """A reader's "Suggest a correction" form for one event (events/corrections.py). Never
+    cached: it carries a CSRF token and the time it was served. An htmx request gets the
+    form alone, to put in the event page; otherwise a page of its own."""
+    event = get_object_or_404(Event.objects.public(), slug=slug)
+    status, sent = 200, False
+    if request.method == "POST":
+        if corrections.throttled(request):
+            form = corrections.CorrectionForm(request.POST, event=event)
+            form.is_valid()
+            form.add_error(None, "Too many reports have come from your connection in the last "
+                           "hour. Please try again later; your words are still below.")
+            status = 429
+        else:
+            form = corrections.CorrectionForm(request.POST, event=event)
+            if form.is_valid():
+                # A robot that filled the honeypot is thanked like a person, so it learns
+                # nothing; its report is not stored.
+                if not form.is_robot:
+                    corrections.receive(form)
+                sent = True
+            else:
+                status = 400
+        if not sent:
+            # A fresh token for the next try: the refusal may have been for the old one.
+            form.data = form.data.copy()
+            form.data["token"] = corrections.form_token(event)
+    else:
+        form = corrections.CorrectionForm(
+            event=event, initial={"token": corrections.form_token(event)}
+        )
+    template = "events/event_correction.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#correction"
+    context = {"event": event, "form": form, "sent": sent,
+               "retention_days": settings.CORRECTION_RETENTION_DAYS}
+    return render(request, template, context, status=status)
 
 
 @require_safe
@@ -125,7 +167,8 @@ def about(request):
     return render(
         request,
         "events/about.html",
-        {"corrections_contact": contact, "corrections_contact_label": label},
+        {"corrections_contact": contact, "corrections_contact_label": label,
+         "retention_days": settings.CORRECTION_RETENTION_DAYS},
     )
 
 

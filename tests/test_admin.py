@@ -232,8 +232,11 @@ class TestCuratorLimits:
         codenames = set(Group.objects.get(name="Curators").permissions.values_list(
             "codename", flat=True))
         models = ["actor", "category", "citation", "event", "eventactor", "sourcearticle",
-                  "statement"]
-        assert codenames == {f"{a}_{m}" for m in models for a in ("add", "change", "view")}
+                  "statement", "archivedtext"]
+        # Readers' reports come only from the public form: curators read and mark them.
+        reports = {"change_correctionreport", "view_correctionreport"}
+        assert codenames == {f"{a}_{m}" for m in models for a in ("add", "change", "view")
+                             } | reports
 
     def test_readers_are_sent_to_the_login_page(self, client):
         response = client.get(reverse("admin:events_event_changelist"))

@@ -232,6 +232,13 @@ ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
 # Where readers send corrections: a mailto: or https: address, shown on the about page.
 CORRECTIONS_CONTACT = os.environ.get("DJANGO_CORRECTIONS_CONTACT", "")
+# Readers' correction reports (events/corrections.py): days each is kept before it is
+# deleted; reports one address may send per hour; seconds a person needs at least to fill in
+# the form (faster is a robot), and hours a form stays valid.
+CORRECTION_RETENTION_DAYS = env_int("DJANGO_CORRECTION_RETENTION_DAYS", 90)
+CORRECTION_REPORTS_PER_HOUR = env_int("DJANGO_CORRECTION_REPORTS_PER_HOUR", 5)
+CORRECTION_MIN_SECONDS = env_int("DJANGO_CORRECTION_MIN_SECONDS", 3)
+CORRECTION_FORM_MAX_HOURS = env_int("DJANGO_CORRECTION_FORM_MAX_HOURS", 12)
 
 # Public API
 NINJA_PAGINATION_PER_PAGE = 25

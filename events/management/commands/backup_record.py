@@ -52,7 +52,9 @@ class Command(BaseCommand):
             *RECORD,
             format="record-json",  # JSON, with exact timestamps (events/backup_format.py)
             natural_foreign=True,
-            exclude=["events.RecordState"],  # a cache-invalidation counter, not the record
+            # A cache-invalidation counter, not the record; readers' reports are deleted at
+            # the end of their retention period, which a backup must not outlive.
+            exclude=["events.RecordState", "events.CorrectionReport"],
             indent=2,
             stdout=stream,
             verbosity=0,

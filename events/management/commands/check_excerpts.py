@@ -1,7 +1,8 @@
-"""manage.py check_excerpts FOLDER: are the citation excerpts really in the archived articles?
+"""manage.py check_excerpts [FOLDER]: are the citation excerpts really in the archived articles?
 
-For every citation whose source names an archived text file, the excerpt must appear verbatim in
-FOLDER/<archive_filename>: where it leaves words out with "[…]", each visible part, in order
+For every citation whose source has an archived text (attached with load_chronology --archive
+or in the admin), or names an archived text file in FOLDER, the excerpt must appear verbatim in
+that text: where it leaves words out with "[…]", each visible part, in order
 (events/excerpts.py). Runs of whitespace are treated as one space (line breaks in an excerpt
 are not a change of wording); nothing else is normalised, so a changed quote mark, corrected
 typo or silently dropped word is reported.
@@ -22,11 +23,14 @@ class Command(BaseCommand):
     help = "Check that citation excerpts appear verbatim in the archived source texts."
 
     def add_arguments(self, parser):
-        parser.add_argument("folder", help="The folder holding the archived text files.")
+        parser.add_argument(
+            "folder", nargs="?",
+            help="A folder of archived text files, for sources without an attached text.",
+        )
 
     def handle(self, *args, folder, **options):
-        folder = Path(folder)
-        if not folder.is_dir():
+        folder = Path(folder) if folder else None
+        if folder is not None and not folder.is_dir():
             raise CommandError(f"{folder} is not a folder.")
         summaries = Citation.objects.filter(is_summary=True).count()
         checked, texts, problems = compare_excerpts(folder)
