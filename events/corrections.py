@@ -100,7 +100,12 @@ class CorrectionForm(forms.Form):
             raise forms.ValidationError(
                 "This form belongs to another event. Please send it again from this one.",
                 code="forged")
-        if time.time() - served.get("served", 0) < settings.CORRECTION_MIN_SECONDS:
+        elapsed = time.time() - served.get("served", 0)
+        if elapsed > max_age:
+            raise forms.ValidationError(
+                "This form was opened too long ago. Your words are still below: please send "
+                "them again.", code="expired")
+        if elapsed < settings.CORRECTION_MIN_SECONDS:
             raise forms.ValidationError(
                 "That was sent faster than a person can read and type. Please check your "
                 "words and send them again.", code="too_fast")
