@@ -29,6 +29,7 @@ from .admin_forms import (
     VersionedInlineForm,
     short,
 )
+from .admin_spreadsheets import SpreadsheetAdminMixin
 from .fields import ConcurrentEditError
 from .models import (
     Actor,
@@ -195,7 +196,7 @@ def _set_status(queryset, status):
 
 
 @admin.register(Event)
-class EventAdmin(PublishActionsMixin, RecordAdmin):
+class EventAdmin(SpreadsheetAdminMixin, PublishActionsMixin, RecordAdmin):
     form = EventAdminForm
     fieldsets = [
         (None, {"fields": ["title", "slug", ("start", "end"), ("sort_as", "day_order"),

@@ -25,6 +25,7 @@ report and by `manage.py purge_correction_reports`.
 
 import hashlib
 import hmac
+import logging
 import time
 
 from django import forms
@@ -35,6 +36,8 @@ from ninja.throttling import BaseThrottle
 
 from .fields import http_url_validator
 from .models import CorrectionReport
+
+logger = logging.getLogger(__name__)
 
 TOKEN_SALT = "events.corrections.form-served"
 
@@ -134,9 +137,12 @@ def throttled(request):
     cache.add(key, 0, timeout=3600)
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
+    except ValueError:  # expired between add and incr (or a cache that was down for add)
         cache.set(key, 1, timeout=3600)
         count = 1
+    except Exception:  # the cache server is down: the honeypot and timing still stand
+        logger.warning("Correction reports are not throttled: the cache is not answering.")
+        return False
     return count > settings.CORRECTION_REPORTS_PER_HOUR
 
 
