@@ -104,19 +104,24 @@ def review_lines(request):
                f"{changelist}?state__exact=sent_back&mine=mine")
 
 
+def stale_drafts_of(queryset):
+    """The drafts of queryset nobody has touched for stale_draft_days(), leaving out those
+    submitted for review (they wait for an editor, not for their curator)."""
+    from .models import Review, Status
+
+    cutoff = timezone.now() - datetime.timedelta(days=stale_draft_days())
+    waiting = Review.objects.pending().filter(
+        content_type=ContentType.objects.get_for_model(queryset.model), object_id=OuterRef("pk"))
+    return queryset.filter(status=Status.DRAFT, updated_at__lt=cutoff).exclude(Exists(waiting))
+
+
 @section("Drafts", order=20)
 def stale_drafts(request):
-    from .models import Event, Review, Statement, Status
+    from .models import Event, Statement
 
-    days = stale_draft_days()
-    cutoff = timezone.now() - datetime.timedelta(days=days)
     for model in (Event, Statement):
-        # A draft submitted for review waits for an editor, not for its curator.
-        waiting = Review.objects.pending().filter(
-            content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk"))
-        count = model.objects.filter(status=Status.DRAFT, updated_at__lt=cutoff).exclude(
-            Exists(waiting)).count()
         opts = model._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        yield Line(f"Draft {opts.verbose_name_plural} untouched for {days} days or more",
-                   count, f"{url}?status__exact=draft&stale=yes")
+        yield Line(f"Draft {opts.verbose_name_plural} untouched for {stale_draft_days()} days "
+                   "or more", stale_drafts_of(model.objects.all()).count(),
+                   f"{url}?stale=yes")

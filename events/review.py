@@ -289,6 +289,33 @@ def describe_changes(review):
     return described
 
 
+def snapshot(obj):
+    """obj as stored now: its proposable columns and its related rows (see changes_between)."""
+    model = type(obj)
+    fresh = model._default_manager.get(pk=obj.pk)
+    state = {field.attname: field.value_from_object(fresh) for field in _proposable_fields(model)}
+    for name, (_, _, columns) in RELATED_ROWS[model].items():
+        state[name] = [{"id": row.pk, **{c: getattr(row, c) for c in columns}}
+                       for row in getattr(fresh, name).order_by("pk")]
+    return state
+
+
+def changes_between(before, after):
+    """The `changes` for propose_change that turn snapshot `before` into snapshot `after`
+    (rows that exist only in `after` are proposed as new rows)."""
+    changes = {}
+    for name, value in after.items():
+        if not isinstance(value, list):
+            if before.get(name) != value:
+                changes[name] = value
+            continue
+        known = {row["id"] for row in before.get(name, [])}
+        rows = [{**row, "id": row["id"] if row["id"] in known else None} for row in value]
+        if rows != before.get(name):
+            changes[name] = rows
+    return changes
+
+
 # Internals.
 
 def _check_reviewed(obj):

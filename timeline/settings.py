@@ -233,6 +233,11 @@ ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 # Where readers send corrections: a mailto: or https: address, shown on the about page.
 CORRECTIONS_CONTACT = os.environ.get("DJANGO_CORRECTIONS_CONTACT", "")
 
+# How long a signed preview link (sent to a colleague without an account) stays valid.
+PREVIEW_LINK_HOURS = env_int("DJANGO_PREVIEW_LINK_HOURS", 72)
+# The admin's "what needs attention" lists drafts nobody has touched for this many days.
+ATTENTION_STALE_DRAFT_DAYS = env_int("DJANGO_ATTENTION_STALE_DRAFT_DAYS", 7)
+
 # Public API
 NINJA_PAGINATION_PER_PAGE = 25
 NINJA_PAGINATION_MAX_LIMIT = 200
