@@ -13,6 +13,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from reversion import revisions as reversion_state
 
 from . import attention, preview, review
 from .models import Review, Status
@@ -79,6 +80,10 @@ class ReviewedAdminMixin:
 
     def _proposed_instead(self, request, obj, run):
         before = review.snapshot(obj)
+        # VersionAdmin's revision around the view would still save the versions the rolled
+        # back save added (they are kept in memory until the view returns): put them back.
+        versions_before = (reversion_state._copy_db_versions(
+            reversion_state._current_frame().db_versions) if reversion_state.is_active() else None)
         storage = messages.get_messages(request)
         queued = len(storage._queued_messages)
         request._review_capturing = True
@@ -92,6 +97,8 @@ class ReviewedAdminMixin:
             response, after = captured.response, captured.state
         finally:
             request._review_capturing = False
+        if versions_before is not None:
+            reversion_state._update_frame(db_versions=versions_before)
         del storage._queued_messages[queued:]  # "changed successfully" is not true here
         changes = review.changes_between(before, after)
         if not changes:
