@@ -29,6 +29,7 @@ from .admin_forms import (
     VersionedInlineForm,
     short,
 )
+from .admin_review import ReviewedAdminMixin, StaleDraftFilter
 from .admin_spreadsheets import SpreadsheetAdminMixin
 from .fields import ConcurrentEditError
 from .models import (
@@ -149,6 +150,14 @@ class StatementInline(SafeAutocompleteMixin, admin.StackedInline):
     fields = [("speaker", "said_on", "status"), "venue", ("kind", "quote"),
               ("cite_source", "cite_excerpt"), "opened_version"]
 
+    # A published event's statements are edited on their own pages, where a change waits for
+    # review like any other (a save of the event proposes changes to the event alone).
+    def has_add_permission(self, request, obj=None):
+        return not (obj and obj.is_published) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj and obj.is_published) and super().has_change_permission(request, obj)
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         # The citation fields are not model fields, so autocomplete is wired by hand.
@@ -158,52 +167,17 @@ class StatementInline(SafeAutocompleteMixin, admin.StackedInline):
         return formset
 
 
-class PublishActionsMixin:
-    actions = ["publish", "unpublish"]
-
-    @admin.action(description="Publish selected (those with a citation)", permissions=["change"])
-    def publish(self, request, queryset):
-        uncited = list(queryset.uncited().distinct())
-        published = _set_status(queryset.exclude(pk__in=[obj.pk for obj in uncited]),
-                                Status.PUBLISHED)
-        if published:
-            self.message_user(request, f"Published {published}.", messages.SUCCESS)
-        if uncited:
-            names = ", ".join(str(obj) for obj in uncited[:10])
-            self.message_user(
-                request,
-                f"Not published, no citation yet: {names}{'…' if len(uncited) > 10 else ''}",
-                messages.ERROR,
-            )
-
-    @admin.action(description="Unpublish selected (back to draft)", permissions=["change"])
-    def unpublish(self, request, queryset):
-        count = _set_status(queryset, Status.DRAFT)
-        self.message_user(request, f"Moved {count} back to draft.", messages.SUCCESS)
-
-
-def _set_status(queryset, status):
-    """Saves each row with its new status, through the same path as the change form: its
-    version moves, the history records it (the changelist runs actions inside a revision),
-    and the signals move the record's generation and refresh the search document, which
-    indexes quotes only once their event is published."""
-    changed = 0
-    for obj in queryset:
-        obj.status = status
-        obj.save(update_fields=["status", "updated_at"])
-        changed += 1
-    return changed
-
-
 @admin.register(Event)
-class EventAdmin(SpreadsheetAdminMixin, PublishActionsMixin, RecordAdmin):
+class EventAdmin(SpreadsheetAdminMixin, ReviewedAdminMixin, RecordAdmin):
     form = EventAdminForm
+    actions = ["submit_for_review", "takedown"]
     fieldsets = [
         (None, {"fields": ["title", "slug", ("start", "end"), ("sort_as", "day_order"),
                            "category", "location", "summary", "opened_version"]}),
         ("Publication and verification", {
             "fields": ["status", "verification", "verification_note", ("created_at", "updated_at")]
         }),
+        ("Review", {"fields": list(ReviewedAdminMixin.review_fields)}),
     ]
     readonly_fields = ["created_at", "updated_at"]
     prepopulated_fields = {"slug": ["title"]}
@@ -211,7 +185,7 @@ class EventAdmin(SpreadsheetAdminMixin, PublishActionsMixin, RecordAdmin):
     list_display = [
         "title", "date_column", "category", "status", "verification", "citation_count_column"
     ]
-    list_filter = ["status", "verification", "category", "start_precision"]
+    list_filter = ["status", StaleDraftFilter, "verification", "category", "start_precision"]
     search_fields = ["title", "summary", "slug", "actors__name"]
     date_hierarchy = "start_date"
     list_select_related = ["category"]
@@ -233,15 +207,17 @@ class EventAdmin(SpreadsheetAdminMixin, PublishActionsMixin, RecordAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(PublishActionsMixin, RecordAdmin):
+class StatementAdmin(ReviewedAdminMixin, RecordAdmin):
     form = StatementAdminForm
-    fields = ["kind", "quote", "speaker", "said_on", "venue", "event", "status", "opened_version"]
+    actions = ["submit_for_review", "takedown"]
+    fields = ["kind", "quote", "speaker", "said_on", "venue", "event", "status", "opened_version",
+              *ReviewedAdminMixin.review_fields]
     autocomplete_fields = ["speaker", "event"]
     inlines = [StatementCitationInline]
     list_display = [
         "quote_column", "kind", "speaker", "date_column", "event", "status", "citations_column"
     ]
-    list_filter = ["status", "kind", "speaker__kind"]
+    list_filter = ["status", StaleDraftFilter, "kind", "speaker__kind"]
     search_fields = ["quote", "speaker__name", "venue"]
     list_select_related = ["speaker", "event"]
 
@@ -264,6 +240,41 @@ class StatementAdmin(PublishActionsMixin, RecordAdmin):
         if statement.event_id and statement.is_published:
             return statement.event.get_absolute_url()
         return None
+
+
+class SourceMissingFilter(admin.SimpleListFilter):
+    """What the attention queue lists of sources (events/curation_queue.py)."""
+
+    title = "missing"
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        return [("type", "type"), ("copy", "archived copy"), ("text", "archived text")]
+
+    def queryset(self, request, queryset):
+        missing = {"type": {"source_type": ""}, "copy": {"archive_url": ""},
+                   "text": {"archived_text__isnull": True}}.get(self.value())
+        return queryset.filter(**missing) if missing else queryset
+
+
+class ExcerptVerifiedFilter(admin.SimpleListFilter):
+    """Excerpts checked at save against their source's archived text, or not (no text)."""
+
+    title = "excerpt verified against an archived text"
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "yes"), ("no", "no: the source has no archived text"),
+                ("summary", "a summary (not compared)")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "summary":
+            return queryset.filter(is_summary=True)
+        if value in ("yes", "no"):
+            return queryset.filter(is_summary=False,
+                                   source__archived_text__isnull=value == "no")
+        return queryset
 
 
 class ArchivedTextInline(admin.StackedInline):
@@ -291,7 +302,7 @@ class SourceArticleAdmin(RecordAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["publisher"]
     list_display = ["title", "publisher", "source_type", "date_column", "citations_column"]
-    list_filter = ["source_type", "language", "publisher"]
+    list_filter = ["source_type", SourceMissingFilter, "language", "publisher"]
     search_fields = ["title", "author", "url", "publisher__name"]
     list_select_related = ["publisher"]
 
@@ -357,11 +368,13 @@ class CategoryAdmin(RecordAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(RecordAdmin):
+class CitationAdmin(ReviewedAdminMixin, RecordAdmin):
     form = CitationAdminForm
-    fields = ["source", "event", "statement", "excerpt", "is_summary", "note", "opened_version"]
+    fields = ["source", "event", "statement", "excerpt", "is_summary", "note", "opened_version",
+              "review_state", "review_note"]
     autocomplete_fields = ["source", "event", "statement"]
     list_display = ["source", "cites", "excerpt_column"]
+    list_filter = [ExcerptVerifiedFilter]
     search_fields = ["excerpt", "source__title", "event__title", "statement__quote"]
     list_select_related = ["source", "event", "statement__speaker"]
 

@@ -161,7 +161,24 @@ class StatementInlineForm(PartialDateFormMixin, VersionedInlineForm):
                 source=source, statement=statement, excerpt=self.cleaned_data["cite_excerpt"]
             )
 
-class EventAdminForm(PartialDateFormMixin, VersionedModelForm):
+class ReviewFields(forms.Form):
+    """The review fields of a reviewed item's change form (events/admin_review.py)."""
+
+    submit_for_review = forms.BooleanField(
+        label="Submit for review", required=False,
+        help_text="Drafts: put this draft in the editors' queue when you save it. It is "
+        "published once an editor other than you approves it. (A published item needs no "
+        "tick: every save of it is a change that waits for review.)",
+    )
+    review_note = forms.CharField(
+        label="Note to the reviewer", required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What you changed and on what evidence (“Date corrected: the AP dates it 2 "
+        "April.”). The editor sees it; it is kept in the history.",
+    )
+
+
+class EventAdminForm(PartialDateFormMixin, ReviewFields, VersionedModelForm):
     start = PartialDateFormField(label="Date")
     end = PartialDateFormField(
         label="End date", required=False, help_text="Only for events that lasted; same format."
@@ -180,7 +197,7 @@ class EventAdminForm(PartialDateFormMixin, VersionedModelForm):
         fields = ["title", "slug", "start", "end", "sort_as", "day_order", "category",
                   "location", "summary", "status", "verification", "verification_note"]
 
-class StatementAdminForm(PartialDateFormMixin, VersionedModelForm):
+class StatementAdminForm(PartialDateFormMixin, ReviewFields, VersionedModelForm):
     said_on = PartialDateFormField(label="Date")
 
     class Meta:
@@ -209,6 +226,20 @@ class CategoryAdminForm(VersionedModelForm):
 
 
 class CitationAdminForm(VersionedModelForm):
+    review_note = ReviewFields.base_fields["review_note"]
+
     class Meta:
         model = Citation
         fields = ["source", "event", "statement", "excerpt", "is_summary", "note"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        parent = cleaned_data.get("event") or cleaned_data.get("statement")
+        if self.instance.pk is None and parent is not None and (
+                parent.status == Status.PUBLISHED):
+            raise ValidationError(
+                f"{parent._meta.verbose_name.capitalize()} “{parent}” is published: add the "
+                "citation on its own page, where the change waits for an editor's review.",
+                code="reviewed",
+            )
+        return cleaned_data

@@ -7,6 +7,6 @@ class EventsConfig(AppConfig):
     verbose_name = "Chronology"
 
     def ready(self):
-        from . import signals
+        from . import curation_queue, signals  # noqa: F401 (curation_queue registers sections)
 
         signals.connect()

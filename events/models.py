@@ -18,6 +18,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, connections, models
 from django.db.models import (
     Count,
@@ -1410,6 +1411,100 @@ def text_digest(text):
 def short_text(text, length=80):
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1] + "…"
+
+
+class ReviewQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(state=Review.State.PENDING)
+
+    def for_object(self, obj):
+        return self.filter(
+            content_type__app_label=obj._meta.app_label,
+            content_type__model=obj._meta.model_name,
+            object_id=obj.pk,
+        )
+
+
+class Review(models.Model):
+    """A second person's look at a change to the record (events/review.py says how).
+
+    A new item waits as a draft (`kind` new); a change to a published item waits here, its
+    proposed values in `changes`, while readers keep the approved row (`kind` change); an
+    urgent takedown is logged here as done at once (`kind` takedown). The editor's verdict,
+    what they checked and their comment stay with it: part of the item's history.
+    """
+
+    class Kind(models.TextChoices):
+        NEW = "new", "New item"
+        CHANGE = "change", "Change to a published item"
+        TAKEDOWN = "takedown", "Urgent takedown"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Awaiting review"
+        APPROVED = "approved", "Approved"
+        SENT_BACK = "sent_back", "Sent back"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        DONE = "done", "Done at once (takedown)"
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    label = models.CharField(
+        "item", max_length=300, help_text="What the item was called when this was opened."
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    changes = models.JSONField(
+        default=dict, blank=True, encoder=DjangoJSONEncoder,
+        help_text="The proposed values, by column, and the proposed rows of citations and "
+        "actors involved.",
+    )
+    base_version = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="The item's version the change was made against: approving is refused if "
+        "the item changed since.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_reviews"
+    )
+    comment = models.TextField("author's note", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="given_reviews",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    checked = models.JSONField(
+        "what was checked", default=list, blank=True,
+        help_text="The checks the editor confirmed (REVIEW_CHECKS in events/review.py).",
+    )
+    review_comment = models.TextField("reviewer's comment", blank=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("review_record", "Can approve or send back others' changes (editors)"),
+        ]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="review_target"),
+            models.Index(fields=["state", "created_at"], name="review_queue"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reviewer=F("author")) | Q(kind="takedown"),
+                name="review_by_another_person",
+                violation_error_message="An editor cannot approve or send back their own change.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.label}"
+
+    @property
+    def target(self):
+        model = self.content_type.model_class()
+        return model._default_manager.filter(pk=self.object_id).first()
 
 
 class RecordStateQuerySet(models.QuerySet):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import preview, views
 
 app_name = "events"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("categories/<slug:slug>/", views.category_detail, name="category_detail"),
     path("about/", views.about, name="about"),
+    path("preview/<int:pk>/", preview.preview_review, name="preview_review"),
+    path("preview/s/<str:token>/", preview.preview_signed, name="preview_signed"),
+    path("preview/<str:model>/<int:pk>/", preview.preview_item, name="preview_item"),
 ]

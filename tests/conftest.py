@@ -60,6 +60,33 @@ def curator_client(client, curator):
 
 
 @pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user(
+        username="editor", password="a long editor passphrase", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def second_editor(django_user_model):
+    user = django_user_model.objects.create_user(
+        username="second-editor", password="another long editor passphrase", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(editor):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
 def record():
     """A small record: three published events, a draft, statements, a protected identity."""
     reporting = CategoryFactory(name="Reporting", slug="reporting")

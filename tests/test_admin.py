@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from events.models import Actor, Citation, Event, SourceArticle, Statement, Status
+from events import review
+from events.models import Actor, Citation, Event, Review, SourceArticle, Statement, Status
 from events.partial_dates import PartialDate, Precision
 
 from .factories import (
@@ -56,11 +57,17 @@ def event_form(record, **overrides):
     return data
 
 
-def test_curator_enters_a_complete_event_in_one_submission(curator_client, record):
-    response = curator_client.post(reverse("admin:events_event_add"), event_form(record))
+def test_curator_enters_a_complete_event_in_one_submission(curator_client, editor, record):
+    response = curator_client.post(reverse("admin:events_event_add"),
+                                   event_form(record, submit_for_review="on"))
     assert response.status_code == 302, response.context["errors"] if response.context else ""
 
     event = Event.objects.get(slug="karimov-denies")
+    assert event.status == Status.DRAFT  # "published" in the post is not the curator's to set
+    submitted = Review.objects.pending().get()
+    assert (submitted.kind, submitted.author.username) == ("new", "curator")
+    review.approve(submitted, editor)
+    event.refresh_from_db()
     assert event.status == Status.PUBLISHED
     assert event.start == PartialDate.parse("2017-04-01")
     assert [c.source.slug for c in event.citations.all()] == ["novaya-expose", "hbo-interview"]
@@ -111,7 +118,6 @@ def test_a_partial_date_is_entered_as_text(curator_client, record):
         ({"start": "April 2017", "end": "2017"}, "cannot be before the start"),
         ({"start": "15 April 2017", "end": "c. April 2017"}, "cannot be before the start"),
         ({"verification_note": ""}, "A disputed event needs a note"),
-        ({"citations-TOTAL_FORMS": "0"}, "A published event needs at least one citation"),
         ({"statements-0-cite_excerpt": "Nothing like the quote."}, "must contain the quote"),
         ({"statements-0-cite_source": "", "statements-0-cite_excerpt": ""},
          "A published statement needs at least one citation"),
@@ -160,28 +166,41 @@ def test_protected_actor_with_revealing_details_is_refused(curator_client):
     assert not Actor.objects.exists()
 
 
-class TestPublishActions:
-    def test_publish_refuses_uncited_events(self, curator_client):
+class TestReviewActions:
+    def test_submitting_refuses_uncited_events(self, curator_client):
         cited = PublishedEventFactory(status=Status.DRAFT)
         uncited = EventFactory(title="Not yet sourced")
         response = curator_client.post(
             reverse("admin:events_event_changelist"),
-            {"action": "publish", "_selected_action": [cited.pk, uncited.pk]},
+            {"action": "submit_for_review", "_selected_action": [cited.pk, uncited.pk]},
             follow=True,
         )
-        cited.refresh_from_db()
-        uncited.refresh_from_db()
-        assert (cited.status, uncited.status) == (Status.PUBLISHED, Status.DRAFT)
-        assert "Not published, no citation yet: Not yet sourced" in response.content.decode()
+        assert [r.object_id for r in Review.objects.pending()] == [cited.pk]
+        assert "Not submitted, no citation yet: Not yet sourced" in response.content.decode()
+        assert not Event.objects.public().exists()  # submitting publishes nothing
 
-    def test_unpublish(self, curator_client):
-        event = PublishedEventFactory()
+    def test_there_is_no_publish_action(self, curator_client):
+        draft = PublishedEventFactory(status=Status.DRAFT)
         curator_client.post(reverse("admin:events_event_changelist"),
-                            {"action": "unpublish", "_selected_action": [event.pk]})
+                            {"action": "publish", "_selected_action": [draft.pk]})
+        draft.refresh_from_db()
+        assert draft.status == Status.DRAFT
+
+    def test_takedown_asks_for_a_reason_then_acts_at_once(self, curator_client, curator):
+        event = PublishedEventFactory()
+        url = reverse("admin:events_event_changelist")
+        asked = curator_client.post(url, {"action": "takedown", "_selected_action": [event.pk]})
+        assert asked.status_code == 200 and "Reason" in asked.content.decode()
+        event.refresh_from_db()
+        assert event.status == Status.PUBLISHED
+        curator_client.post(url, {"action": "takedown", "_selected_action": [event.pk],
+                                  "takedown_reason": "Names a survivor's village."})
         event.refresh_from_db()
         assert event.status == Status.DRAFT
+        log = Review.objects.get(kind="takedown")
+        assert (log.author, log.comment) == (curator, "Names a survivor's village.")
 
-    def test_publishing_goes_through_the_save_path(self, curator_client):
+    def test_approving_goes_through_the_save_path(self, curator, editor):
         # Versioned, recorded in the history, and indexed for search with its quotes (which
         # a draft's search document leaves out), as a save from the change form would be.
         from reversion.models import Version
@@ -191,8 +210,7 @@ class TestPublishActions:
         event = PublishedEventFactory(status=Status.DRAFT)
         PublishedStatementFactory(event=event, quote="We heard the word zugzwang")
         version = Event.objects.get(pk=event.pk).version
-        curator_client.post(reverse("admin:events_event_changelist"),
-                            {"action": "publish", "_selected_action": [event.pk]})
+        review.approve(review.submit_new(event, curator), editor)
         assert Event.objects.get(pk=event.pk).version == version + 1
         assert Version.objects.get_for_object(event).count() == 1
         assert list(Event.objects.public().search("zugzwang")) == [event]
@@ -228,7 +246,7 @@ class TestCuratorLimits:
         curator.refresh_from_db()
         assert not curator.is_superuser
 
-    def test_curators_group_has_exactly_add_change_view_on_the_record(self):
+    def test_curators_group_has_exactly_add_change_view_on_the_record_and_sees_reviews(self):
         codenames = set(Group.objects.get(name="Curators").permissions.values_list(
             "codename", flat=True))
         models = ["actor", "category", "citation", "event", "eventactor", "sourcearticle",
@@ -236,7 +254,14 @@ class TestCuratorLimits:
         # Readers' reports come only from the public form: curators read and mark them.
         reports = {"change_correctionreport", "view_correctionreport"}
         assert codenames == {f"{a}_{m}" for m in models for a in ("add", "change", "view")
-                             } | reports
+                             } | reports | {"view_review"}
+
+    def test_editors_may_also_review(self):
+        codenames = set(Group.objects.get(name="Editors").permissions.values_list(
+            "codename", flat=True))
+        curators = set(Group.objects.get(name="Curators").permissions.values_list(
+            "codename", flat=True))
+        assert codenames == curators | {"review_record"}
 
     def test_readers_are_sent_to_the_login_page(self, client):
         response = client.get(reverse("admin:events_event_changelist"))

@@ -6,7 +6,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from events.caching import page_cache_key
-from events.models import Event, RecordState, Status
+from events.models import Review, Event, RecordState, Status
 
 from .factories import EventFactory, PublishedEventFactory
 
@@ -54,15 +54,20 @@ def test_a_curators_save_is_visible_at_once(client, event):
     assert "mass detentions" in detail
 
 
-def test_publishing_and_unpublishing_in_the_admin_reach_readers_at_once(client, curator_client,
-                                                                       event):
+def test_approving_and_taking_down_in_the_admin_reach_readers_at_once(
+        client, curator_client, editor_client, event):
     draft = PublishedEventFactory(title="Checked and ready", status=Status.DRAFT)
     assert client.get(draft.get_absolute_url()).status_code == 404  # a cached 404 ...
     curator_client.post(reverse("admin:events_event_changelist"),
-                        {"action": "publish", "_selected_action": [draft.pk]})
+                        {"action": "submit_for_review", "_selected_action": [draft.pk]})
+    assert client.get(draft.get_absolute_url()).status_code == 404  # submitted, not public
+    pending = Review.objects.pending().get()
+    editor_client.post(reverse("admin:events_review_change", args=[pending.pk]),
+                       {"verdict": "approve"})
     assert client.get(draft.get_absolute_url()).status_code == 200  # ... does not outlive it
     curator_client.post(reverse("admin:events_event_changelist"),
-                        {"action": "unpublish", "_selected_action": [event.pk]})
+                        {"action": "takedown", "_selected_action": [event.pk],
+                         "takedown_reason": "Protects a witness."})
     assert "Novaya Gazeta reports detentions" not in client.get("/").content.decode()
 
 

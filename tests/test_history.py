@@ -15,7 +15,8 @@ from reversion.models import Version
 
 from events.fields import ConcurrentEditError
 from events.history import public_change_log
-from events.models import Citation, Event, EventActor, Statement
+from events import review
+from events.models import Citation, Event, EventActor, Review, Statement, Status
 
 from .factories import (
     CitationFactory,
@@ -54,6 +55,17 @@ def second_curator_client(django_user_model):
 
 @pytest.fixture
 def event():
+    """A cited draft: curators' saves of a draft apply at once (a published item's wait for
+    review, tests/test_review_flow.py), so history and concurrency are tested on it."""
+    with reversion.create_revision():
+        event = PublishedEventFactory(title="Novaya Gazeta reports detentions",
+                                      summary="About 100 men were detained.",
+                                      status=Status.DRAFT)
+    return event
+
+
+@pytest.fixture
+def published_event():
     with reversion.create_revision():
         event = PublishedEventFactory(title="Novaya Gazeta reports detentions",
                                       summary="About 100 men were detained.")
@@ -139,35 +151,40 @@ class TestHistory:
 
 
 class TestPublicChangeLog:
-    def test_corrections_are_listed_without_curator_names(self, client, curator_client, event):
-        data = change_form(curator_client, event)
+    def test_corrections_are_listed_without_curator_names(self, client, curator_client, editor,
+                                                         published_event):
+        data = change_form(curator_client, published_event)
         data["summary"] = "Over 100 men were detained."
         data["verification"] = "disputed"
         data["verification_note"] = "Counts differ between the sources."
-        curator_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+        url = reverse("admin:events_event_change", args=[published_event.pk])
+        curator_client.post(url, data)
+        assert public_change_log(published_event) == []  # pending: readers see no change yet
+        review.approve(Review.objects.pending().get(), editor)
 
-        log = public_change_log(event)
+        log = public_change_log(published_event)
         assert len(log) == 1
         assert log[0][1] == ["summary", "verification", "note on the evidence"]
-        page = client.get(event.get_absolute_url()).content.decode()
+        page = client.get(published_event.get_absolute_url()).content.decode()
         assert "summary, verification, note on the evidence changed" in page
         assert "Last updated" in page
         assert "curator" not in page.lower().replace("curators", "")
+        assert "editor" not in page.lower()
 
-    def test_no_corrections_yet(self, client, event):
-        assert public_change_log(event) == []
+    def test_no_corrections_yet(self, client, published_event):
+        assert public_change_log(published_event) == []
         assert "No corrections since publication" in client.get(
-            event.get_absolute_url()).content.decode()
+            published_event.get_absolute_url()).content.decode()
 
-    def test_event_page_queries_do_not_grow_with_history(self, client, event,
+    def test_published_event_page_queries_do_not_grow_with_history(self, client, published_event,
                                                          django_assert_num_queries):
         def edit(number):
             with reversion.create_revision():
-                event.summary = f"Correction {number}"
-                event.save()
+                published_event.summary = f"Correction {number}"
+                published_event.save()
 
         edit(1)
-        url = event.get_absolute_url()
+        url = published_event.get_absolute_url()
         client.get(url)
         with django_assert_num_queries(6) as captured:
             client.get(url)

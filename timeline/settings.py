@@ -240,6 +240,11 @@ CORRECTION_REPORTS_PER_HOUR = env_int("DJANGO_CORRECTION_REPORTS_PER_HOUR", 5)
 CORRECTION_MIN_SECONDS = env_int("DJANGO_CORRECTION_MIN_SECONDS", 3)
 CORRECTION_FORM_MAX_HOURS = env_int("DJANGO_CORRECTION_FORM_MAX_HOURS", 12)
 
+# How long a signed preview link (sent to a colleague without an account) stays valid.
+PREVIEW_LINK_HOURS = env_int("DJANGO_PREVIEW_LINK_HOURS", 72)
+# The admin's "what needs attention" lists drafts nobody has touched for this many days.
+ATTENTION_STALE_DRAFT_DAYS = env_int("DJANGO_ATTENTION_STALE_DRAFT_DAYS", 7)
+
 # Public API
 NINJA_PAGINATION_PER_PAGE = 25
 NINJA_PAGINATION_MAX_LIMIT = 200
