@@ -41,6 +41,7 @@ from django.db import transaction
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+from . import review
 from .excerpts import visible_parts
 from .models import (
     Actor,
@@ -229,10 +230,16 @@ class SheetPlan:
                 f"{unchanged} unchanged.")
 
     def apply(self, author):
-        """Write the plan through the review workflow; returns the reviews made."""
+        """Write the plan through the review workflow; returns the reviews made, or None
+        when review refuses one of them: then nothing is written and the refusal is among
+        the problems."""
         if not self.ok:
             raise ValueError("A sheet with problems is never written.")
-        return _apply(self, author)
+        try:
+            return _apply(self, author)
+        except _Refused as refused:
+            self.problem(refused.row, "", refused.message)
+            return None
 
 
 def read_sheet(content, filename):
@@ -399,16 +406,16 @@ class _Reader:
             self.problem(row, key, str(error))
             return None
 
-    def event_plan(self, row, slug, values):
+    def event_plan(self, row, slug, values, exclude=()):
         """Check an event's values against the model's rules; plan it as new or changed."""
-        existing = Event.objects.filter(slug=slug).select_related("category").first()
+        existing = Event.objects.filter(slug=slug).first()
         event = Event.objects.get(pk=existing.pk) if existing else Event(slug=slug)
         for name, value in values.items():
             setattr(event, name, value)
         if not existing:
             event.status = Status.DRAFT
         try:
-            event.full_clean(exclude=["sort_date"], validate_unique=not existing)
+            event.full_clean(exclude=["sort_date", *exclude], validate_unique=not existing)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 key = {"start_date": "date", "end_date": "end", "__all__": ""}.get(name, name)
@@ -525,9 +532,13 @@ class _SheetReader(_Reader):
             self.problem(row, "verification", f"{_short(verification)} is not one of "
                          + ", ".join(Verification.values) + ".")
             verification = None
-        if start is None or category is None or verification is None:
+        if start is None or verification is None:
             return
-        fields.update(start=start, end=end, category=category, verification=verification)
+        fields.update(start=start, end=end, verification=verification)
+        if category is None:  # the other cells are still checked
+            self.event_plan(row, slug, fields, exclude=["category"])
+            return
+        fields["category"] = category
         self.plan.events[slug] = self.event_plan(row, slug, fields)
 
     def read_citation(self, row, values, plan):
@@ -708,16 +719,20 @@ class _TimelineJSReader(_Reader):
 
 
 def _has_changes(plan):
-    return bool(plan.changed or plan.citations or plan.participations or any(
+    return plan.existing is None or bool(plan.changed or plan.citations or plan.participations or any(
         sp.existing is None or sp.citations for sp in plan.statements.values()))
 
 
 # Import: writing
 
 
-def _apply(plan, author):
-    from . import review
+class _Refused(Exception):
+    def __init__(self, row, message):
+        super().__init__(message)
+        self.row, self.message = row, message
 
+
+def _apply(plan, author):
     comment = f"Imported from the spreadsheet {plan.filename}."
     reviews = []
     with transaction.atomic(), reversion.create_revision():
@@ -726,40 +741,49 @@ def _apply(plan, author):
         for event_plan in plan.events.values():
             if not _has_changes(event_plan):
                 continue
-            event = event_plan.existing
-            if event is None:
-                event = event_plan.event
-                event.save()
-                _add_rows(event, event_plan)
-                reviews.append(review.submit_new(event, author, comment))
-            elif event.status == Status.PUBLISHED:
-                changes = dict(event_plan.changed)
-                if event_plan.citations:
-                    changes["citations"] = [{"id": c.pk} for c in event.citations.all()] + [
-                        {"source": c.source, "excerpt": c.excerpt, "is_summary": c.is_summary,
-                         "note": c.note} for c in event_plan.citations]
-                if event_plan.participations:
-                    changed = {actor.pk: role for actor, role, _ in event_plan.participations}
-                    changes["participations"] = [
-                        {"id": p.pk, "role": changed.pop(p.actor_id, p.role)}
-                        for p in event.participations.all()
-                    ] + [{"actor": actor, "role": role}
-                         for actor, role, existing in event_plan.participations
-                         if existing is None]
-                if changes:
-                    reviews.append(review.propose_change(event, changes, author, comment))
-            else:
-                for name, value in event_plan.changed.items():
-                    setattr(event, name, value)
-                event.save()
-                _add_rows(event, event_plan, statements=False)
-                if review.pending_review(event) is None:
-                    reviews.append(review.submit_new(event, author, comment))
-            reviews += _apply_statements(event, event_plan, author, comment)
+            try:
+                reviews += _apply_event(event_plan, author, comment)
+            except ValidationError as error:  # review's refusal, or a rule only a save sees
+                raise _Refused(event_plan.row, " ".join(error.messages)) from None
     return reviews
 
 
-def _add_rows(event, event_plan, statements=True):
+def _apply_event(event_plan, author, comment):
+    reviews = []
+    event = event_plan.existing
+    if event is None:
+        event = event_plan.event
+        event.save()
+        _add_rows(event, event_plan)
+        reviews.append(review.submit_new(event, author, comment))
+    elif event.status == Status.PUBLISHED:
+        changes = dict(event_plan.changed)
+        if event_plan.citations:
+            changes["citations"] = [{"id": c.pk} for c in event.citations.all()] + [
+                {"source": c.source, "excerpt": c.excerpt, "is_summary": c.is_summary,
+                 "note": c.note} for c in event_plan.citations]
+        if event_plan.participations:
+            changed = {actor.pk: role for actor, role, _ in event_plan.participations}
+            changes["participations"] = [
+                {"id": p.pk, "role": changed.pop(p.actor_id, p.role)}
+                for p in event.participations.all()
+            ] + [{"actor": actor, "role": role}
+                 for actor, role, existing in event_plan.participations
+                 if existing is None]
+        if changes:
+            reviews.append(review.propose_change(event, changes, author, comment))
+    else:
+        for name, value in event_plan.changed.items():
+            setattr(event, name, value)
+        event.save()
+        _add_rows(event, event_plan)
+        if review.pending_review(event) is None:
+            reviews.append(review.submit_new(event, author, comment))
+    reviews += _apply_statements(event, event_plan, author, comment)
+    return reviews
+
+
+def _add_rows(event, event_plan):
     for citation in event_plan.citations:
         citation.event = event
         citation.save()
@@ -772,8 +796,6 @@ def _add_rows(event, event_plan, statements=True):
 
 
 def _apply_statements(event, event_plan, author, comment):
-    from . import review
-
     reviews = []
     for statement_plan in event_plan.statements.values():
         statement = statement_plan.existing
