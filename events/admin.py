@@ -42,7 +42,6 @@ from .models import (
     EventActor,
     SourceArticle,
     Statement,
-    Status,
 )
 
 

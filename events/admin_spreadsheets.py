@@ -59,7 +59,8 @@ class SpreadsheetAdminMixin:
                 name = f"export_{file_format}"
                 actions[name] = (
                     _export_action(file_format), name,
-                    f"Export selected with citations, actors and statements ({file_format.upper()})",
+                    "Export selected with citations, actors and statements "
+                    f"({file_format.upper()})",
                 )
         return actions
 

@@ -16,7 +16,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from .excerpts import collapse_whitespace, read_kept_text
-from .models import Actor, ArchivedText, Category, Citation, Event, EventActor, SourceArticle, Statement
+from .models import (
+    Actor,
+    ArchivedText,
+    Category,
+    Citation,
+    Event,
+    EventActor,
+    SourceArticle,
+    Statement,
+)
 
 DEFAULT_TEXTS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
 

@@ -38,6 +38,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language_info
 
 from .excerpts import appears_in_order, first_missing_part, visible_parts
+
 # Migration 0001 names HttpURLField and NormalizedPartialDates as events.models.*: they must
 # stay importable from here.
 from .fields import (

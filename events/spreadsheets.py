@@ -719,8 +719,9 @@ class _TimelineJSReader(_Reader):
 
 
 def _has_changes(plan):
-    return plan.existing is None or bool(plan.changed or plan.citations or plan.participations or any(
-        sp.existing is None or sp.citations for sp in plan.statements.values()))
+    return plan.existing is None or bool(
+        plan.changed or plan.citations or plan.participations
+        or any(sp.existing is None or sp.citations for sp in plan.statements.values()))
 
 
 # Import: writing

@@ -146,8 +146,8 @@ class TestDryRun:
                 "in the admin first, or write its slug.") in problems
         assert ("Row 5, Excerpt: The excerpt must contain the statement's quote verbatim (an "
                 "elision […] in the quote must be in the excerpt too).") in problems
-        assert ("Row 6, Excerpt: the cell holds a formula (“=HYPERLINK(\"http://evil.example\")”); "
-                "type the value itself.") in problems
+        assert ("Row 6, Excerpt: the cell holds a formula "
+                "(“=HYPERLINK(\"http://evil.example\")”); type the value itself.") in problems
         assert "Row 7, Kind: “evnt” is not one of event, citation, actor, statement." in problems
         assert ("Row 8, Event: no event “no-such-event” in the record or in this sheet's event "
                 "rows.") in problems
