@@ -45,7 +45,8 @@ run: export DJANGO_DEBUG ?= 1
 run: export DJANGO_SITE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_chronology --if-empty
+	@# The sources' archived texts (curators only) where the seed articles are beside the project.
+	$(BIN)/python manage.py load_chronology --if-empty $(if $(wildcard ../shared/seeds),--archive ../shared/seeds)
 	@echo
 	@echo "  The chronology:  http://$(HOST):$(PORT)/"
 	@echo "  Curators' admin: http://$(HOST):$(PORT)/admin/"
