@@ -7,6 +7,6 @@ class EventsConfig(AppConfig):
     verbose_name = "Chronology"
 
     def ready(self):
-        from . import signals
+        from . import attention, signals  # noqa: F401 - attention registers review's sections
 
         signals.connect()
