@@ -82,6 +82,7 @@ class RecordAdmin(SafeAutocompleteMixin, VersionAdmin):
         except ConcurrentEditError as error:
             # Both curators passed the form check at the same instant and the other's UPDATE
             # won: the transaction was rolled back, nothing was overwritten.
+            request._concurrent_edit = True
             self.message_user(
                 request,
                 f"{error} Your save was not applied: nothing was overwritten. Reload to see "

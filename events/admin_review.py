@@ -90,7 +90,8 @@ class ReviewedAdminMixin:
         try:
             with transaction.atomic():
                 response = run()
-                if response.status_code != 302:  # form errors: nothing was saved
+                # Form errors, or a save that lost a race (RecordAdmin): nothing was saved.
+                if response.status_code != 302 or getattr(request, "_concurrent_edit", False):
                     return response
                 raise _Captured(response, review.snapshot(obj))
         except _Captured as captured:

@@ -7,6 +7,8 @@ class EventsConfig(AppConfig):
     verbose_name = "Chronology"
 
     def ready(self):
-        from . import curation_queue, signals  # noqa: F401 (curation_queue registers sections)
+        # Imported for what they register: the attention queue's sections (review's, and
+        # curate's in curation_queue).
+        from . import attention, curation_queue, signals  # noqa: F401
 
         signals.connect()
