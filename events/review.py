@@ -284,8 +284,12 @@ def describe_changes(review):
             described.append((column, "\n".join(current), "\n".join(proposed)))
         else:
             field = _field_of(type(item), column)
-            described.append((field.verbose_name, getattr(item, column),
-                              _python(type(item), column, value)))
+            current, proposed = getattr(item, column), _python(type(item), column, value)
+            if field.is_relation:  # the related item's name, not its id
+                related = field.related_model._default_manager
+                current = getattr(item, field.name)
+                proposed = related.filter(pk=proposed).first() if proposed is not None else None
+            described.append((field.verbose_name, current, proposed))
     return described
 
 

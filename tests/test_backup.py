@@ -11,8 +11,9 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from reversion.models import Revision, Version
 
+from events import review
 from events.management.commands.generate_synthetic import clear_record
-from events.models import Actor, Citation, Event, Statement
+from events.models import Actor, Citation, Event, Review, Statement
 
 from .factories import (
     ActorFactory,
@@ -34,7 +35,7 @@ def empty_the_database():
 
 
 @pytest.fixture
-def extra_event(curator_client):
+def extra_event(curator_client, editor):
     """The bundled chronology plus a few items, with a history that holds an admin correction.
     Returns one of the items added."""
     organisation = ActorFactory(name="Russian LGBT Network", kind=Actor.Kind.ORGANISATION)
@@ -51,7 +52,10 @@ def extra_event(curator_client):
     data["location"] = "Moscow (the newspaper's office)"
     saved = curator_client.post(reverse("admin:events_event_change", args=[edited.pk]), data)
     assert saved.status_code == 302
-    assert Revision.objects.filter(user__username="curator").exists()
+    # A published event's change waits for an editor: the approval is the revision, and the
+    # review (who proposed, who approved) goes into the backup with it.
+    review.approve(Review.objects.pending().get(), editor, "Checked.", ["sources"])
+    assert Revision.objects.filter(user__username="editor").exists()
     return event
 
 
@@ -64,8 +68,8 @@ def test_backup_then_restore_round_trips_byte_for_byte(extra_event, tmp_path):
     first, second = tmp_path / "first.json", tmp_path / "second.json"
     call_command("backup_record", str(first))
     counts = {model: model.objects.count() for model in (Event, Statement, Citation, Actor,
-                                                         Version, User)}
-    assert counts[Version] > 0 and counts[User] == 1
+                                                         Version, User, Review)}
+    assert counts[Version] > 0 and counts[User] == 2 and counts[Review] == 1  # curator, editor
 
     empty_the_database()
     assert not Event.objects.exists()

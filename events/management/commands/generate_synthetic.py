@@ -25,6 +25,7 @@ from events.models import (
     EventActor,
     Naming,
     RecordState,
+    Review,
     SourceArticle,
     SourceType,
     Statement,
@@ -221,6 +222,7 @@ class Command(BaseCommand):
 
 def clear_record():
     # Deepest first, so nothing a PROTECT foreign key points to is deleted before its referrers.
+    Review.objects.all().delete()  # reviews of the items (events/review.py) go with them
     Citation.objects.all().delete()
     Statement.objects.all().delete()
     EventActor.objects.all().delete()
