@@ -10,5 +10,7 @@ urlpatterns = [
     path("actors/<slug:slug>/", views.actor_detail, name="actor_detail"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("categories/<slug:slug>/", views.category_detail, name="category_detail"),
+    path("places/", views.place_list, name="place_list"),
+    path("places/<slug:slug>/", views.place_detail, name="place_detail"),
     path("about/", views.about, name="about"),
 ]
