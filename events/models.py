@@ -338,13 +338,13 @@ SENSITIVE_GRID_DEGREES = 0.1
 
 
 def published_decimals(radius_km):
-    """Decimal places of a coordinate published at this radius: no digit finer than the
-    radius it is known to (0.1° is about 11 km, 0.01° about 1 km)."""
-    if radius_km >= 100:
+    """Decimal places of a coordinate published at this radius: none finer than about a
+    tenth of the radius (0.1° of latitude is about 11 km, 0.01° about 1 km)."""
+    if radius_km >= 1000:
         return 0
-    if radius_km >= 10:
+    if radius_km >= 100:
         return 1
-    if radius_km >= 1:
+    if radius_km >= 10:
         return 2
     return 3
 
@@ -503,6 +503,13 @@ class Place(Versioned, models.Model):
             latitude, longitude = self.snapped_coordinates()
         decimals = published_decimals(self.published_radius_km)
         return round(latitude, decimals), round(longitude, decimals)
+
+    @property
+    def published_label(self):
+        """The place as one line of the exports: “Argun (43.3, 45.9; shown only
+        approximately, on purpose: within 10 km)”."""
+        latitude, longitude = self.published_coordinates
+        return f"{self.name} ({latitude:g}, {longitude:g}; {self.precision_display})"
 
     @property
     def precision_display(self):
