@@ -133,7 +133,7 @@ def place_list(request):
     places as a list."""
     form = EventFilterForm(request.GET)
     form.render_choices_from(record_generation(request))
-    context = {"form": form, "places": [], "map_filters": MAP_FILTERS}
+    context = {"form": form, "places": [], "hidden_filters": [], "query_string": ""}
     status = 200
     query = request.GET.copy()
     query.pop("place", None)
@@ -151,13 +151,15 @@ def place_list(request):
             inset_frame=maps.inset_frame(),
             event_total=sum(place.event_count for place in places),
         )
+        # The filters this page has no field for, carried on; only valid ones, so that
+        # nothing a reader typed is echoed back unchecked (an unknown slug may be a name).
+        context["hidden_filters"] = [
+            (name, value) for name, values in query.lists() if name not in MAP_FILTERS
+            for value in values
+        ]
+        context["query_string"] = query.urlencode()
     else:
         status = 400
-    context["hidden_filters"] = [
-        (name, value) for name, values in query.lists() if name not in MAP_FILTERS
-        for value in values
-    ]
-    context["query_string"] = query.urlencode()
     return render(request, "events/place_list.html", context, status=status)
 
 
