@@ -8,10 +8,11 @@ import csv
 import io
 import json
 
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join, linebreaks
 
+from .forms import EventFilterForm
 from .links import absolute_url
 from .partial_dates import Precision
 
@@ -235,8 +236,10 @@ def place_feature(place, events_url):
 def places_geojson(request, places):
     """The places (with `event_count`) as a GeoJSON FeatureCollection; each feature links to
     the chronology filtered to it, with the request's other filters kept."""
-    query = request.GET.copy()
-    query.pop("place", None)
+    query = QueryDict(mutable=True)
+    for name in EventFilterForm.base_fields:
+        if name != "place" and request.GET.getlist(name):
+            query.setlist(name, request.GET.getlist(name))
     chronology = absolute_url(reverse("events:event_list"))
     features = []
     for place in places:

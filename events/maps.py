@@ -291,8 +291,17 @@ def place_markers(places):
         radius = marker_radius(place.event_count)
         world.append(_marker(place, *project_world(longitude, latitude), radius))
         if in_inset(longitude, latitude):
-            inset.append(_marker(place, *project_inset(longitude, latitude), radius + 1))
+            marker = _marker(place, *project_inset(longitude, latitude), radius + 1)
+            # The inset names its main cities; a small or approximate place is named only in
+            # the list (labels of neighbours would overlap).
+            if place.kind == "city" and not place.sensitive and place.event_count >= LABELLED:
+                marker["label"] = place.name
+                marker["label_x"] = round(marker["x"] + marker["r"] + 3, 1)
+            inset.append(marker)
     return world, inset
+
+
+LABELLED = 3
 
 
 def world_map():

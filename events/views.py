@@ -5,7 +5,7 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.template import loader
@@ -135,9 +135,11 @@ def place_list(request):
     form.render_choices_from(record_generation(request))
     context = {"form": form, "places": [], "hidden_filters": [], "query_string": ""}
     status = 200
-    query = request.GET.copy()
-    query.pop("place", None)
-    query.pop("page", None)
+    # Only the filters' own parameters travel on (to the markers' links, the hidden fields).
+    query = QueryDict(mutable=True)
+    for name in form.fields:
+        if name != "place" and request.GET.getlist(name):
+            query.setlist(name, request.GET.getlist(name))
     if form.is_valid():
         events = form.filter(Event.objects.public())
         places = list(Place.objects.with_event_count(events).order_by("name", "pk"))

@@ -167,6 +167,8 @@ def test_the_map_follows_the_other_filters(client, record):
 
     assert [place.slug for place in response.context["places"]] == ["grozny"]
     assert 'href="/?category=denials&amp;place=grozny"' in page
+    unknown = client.get("/places/", {"category": "denials", "name": "Somebody"})
+    assert "Somebody" not in unknown.content.decode()  # only the filters travel on
     assert client.get("/places/", {"date_to": "2017-13"}).status_code == 400
     assert client.get("/places/", {"place": "nowhere"}).status_code == 400
 
@@ -308,6 +310,19 @@ def test_every_located_bundled_event_has_its_places(bundled, chronology_data):
         assert place.radius_km >= SENSITIVE_MIN_RADIUS_KM
     detention = Event.objects.get(slug="argun-barracks-reported-as-detention-site")
     assert [(p.slug, p.sensitive) for p in detention.places.all()] == [("argun", True)]
+
+
+def test_no_place_narrows_down_where_a_protected_person_is(bundled):
+    # RECORD.md: nothing beyond the town already public, nothing of where they fled or live.
+    # A survivor's event is placed at most as precisely as its region, or at a sensitive
+    # (approximate) town; never in Moscow, where survivors were reported to have fled.
+    events = Event.objects.filter(participations__actor__protected_identity=True).distinct()
+    places = Place.objects.filter(events__in=events).distinct()
+
+    assert places.exists()
+    for place in places:
+        assert place.kind in {Place.Kind.REGION, Place.Kind.COUNTRY} or place.sensitive, place
+        assert "moscow" not in place.slug
 
 
 def test_the_places_file_holds_no_precise_point_of_a_sensitive_place():
