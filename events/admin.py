@@ -23,6 +23,7 @@ from .admin_forms import (
     CitationAdminForm,
     CitationRequiredFormSet,
     EventAdminForm,
+    PlaceAdminForm,
     SourceArticleAdminForm,
     StatementAdminForm,
     StatementInlineForm,
@@ -40,6 +41,8 @@ from .models import (
     CorrectionReport,
     Event,
     EventActor,
+    EventPlace,
+    Place,
     SourceArticle,
     Statement,
 )
@@ -140,6 +143,13 @@ class EventActorInline(SafeAutocompleteMixin, admin.TabularInline):
     extra = 1
 
 
+class EventPlaceInline(SafeAutocompleteMixin, admin.TabularInline):
+    model = EventPlace
+    fields = ["place"]
+    autocomplete_fields = ["place"]
+    extra = 1
+
+
 class StatementInline(SafeAutocompleteMixin, admin.StackedInline):
     model = Statement
     form = StatementInlineForm
@@ -181,7 +191,7 @@ class EventAdmin(SpreadsheetAdminMixin, ReviewedAdminMixin, RecordAdmin):
     ]
     readonly_fields = ["created_at", "updated_at"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [EventCitationInline, EventActorInline, StatementInline]
+    inlines = [EventCitationInline, EventActorInline, EventPlaceInline, StatementInline]
     list_display = [
         "title", "date_column", "category", "status", "verification", "citation_count_column"
     ]
@@ -441,3 +451,19 @@ class CorrectionReportAdmin(admin.ModelAdmin):
             return "—"
         return format_html('<a href="{}" rel="noopener noreferrer nofollow">{}</a>',
                            report.source_url, report.source_url)
+@admin.register(Place)
+class PlaceAdmin(RecordAdmin):
+    form = PlaceAdminForm
+    fields = ["name", "slug", "kind", ("latitude", "longitude"), "radius_km", "sensitive",
+              "aliases", "description", "opened_version"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_display = ["name", "kind", "radius_km", "sensitive", "event_count"]
+    list_filter = ["kind", "sensitive"]
+    search_fields = ["name", "aliases", "slug"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(event_count=Count("event_places"))
+
+    @admin.display(description="Events", ordering="event_count")
+    def event_count(self, place):
+        return place.event_count
