@@ -22,18 +22,29 @@ from ninja.pagination import paginate
 from . import exports
 from .forms import (
     ActorFilterForm,
+    ClaimFilterForm,
     EventFilterForm,
     SourceFilterForm,
     StatementFilterForm,
     form_errors,
 )
 from .http import InvalidParameters
-from .models import Actor, Category, Citation, Event, EventActor, SourceArticle, Statement
+from .models import (
+    Actor,
+    Category,
+    Citation,
+    Claim,
+    Event,
+    EventActor,
+    SourceArticle,
+    Statement,
+)
 from .pagination import MAX_OFFSET, LinkedLimitOffsetPagination, page_link
 from .schemas import (
     ActorDetailOut,
     ActorOut,
     CategoryOut,
+    ClaimOut,
     ErrorOut,
     EventDetailOut,
     EventOut,
@@ -342,6 +353,36 @@ def get_category(request, slug: str = Path(..., max_length=SLUG_MAX_LENGTH)):
     if category is None:
         raise Http404(f"No category has the slug “{slug}”.")
     return category
+
+
+# Claims ---------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/claims",
+    response={200: list[ClaimOut], **ERRORS},
+    url_name="claim_list",
+    tags=["claims"],
+    summary="List the figures in dispute: what each source says",
+    openapi_extra=form_parameters(ClaimFilterForm),
+)
+@paginate(LinkedLimitOffsetPagination)
+def list_claims(request):
+    return filtered(ClaimFilterForm, request, Claim.objects.public()).for_listing()
+
+
+@router.get(
+    "/claims/{slug}",
+    response={200: ClaimOut, **ERRORS},
+    url_name="claim_detail",
+    tags=["claims"],
+    summary="One figure in dispute, with what each source says",
+)
+def get_claim(request, slug: str = Path(..., max_length=SLUG_MAX_LENGTH)):
+    claim = Claim.objects.public().for_listing().filter(slug=slug).first()
+    if claim is None:
+        raise Http404(f"No published claim has the slug “{slug}”.")
+    return claim
 
 
 # Exports --------------------------------------------------------------------------------------

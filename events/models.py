@@ -5,6 +5,8 @@ database can check them (both SQLite and PostgreSQL), model validation (`clean`)
 so the admin reports a broken rule as a form error instead of a server error.
 """
 
+import datetime
+
 import reversion
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import (
@@ -893,6 +895,14 @@ class Event(CitedToPublish, NormalizedPartialDates, Versioned, models.Model):
     def citation_list(self):
         return _listed(self, self.LISTED_CITATIONS, listing_prefetches)
 
+    def citations_by_source(self):
+        """Each cited source once, in the order of its first citation, with all of this
+        event's citations of it: one numbered note per source, with its excerpts."""
+        notes = {}
+        for citation in self.citation_list:
+            notes.setdefault(citation.source_id, (citation.source, []))[1].append(citation)
+        return list(notes.values())
+
     def cited_sources(self):
         """Each source this event cites, once, in citation order (uses prefetched citations)."""
         sources = {}
@@ -1290,3 +1300,270 @@ class RecordState(models.Model):
 
     def __str__(self):
         return f"Record generation {self.generation}, changed {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class ClaimQuerySet(models.QuerySet):
+    def public(self):
+        """Published claims that belong to at least one published event: a claim of a draft
+        stays unknown to readers, as the draft's statements do."""
+        return self.filter(status=Status.PUBLISHED).filter(
+            Exists(Event.claims.through.objects.filter(
+                claim=OuterRef("pk"), event__status=Status.PUBLISHED
+            ))
+        )
+
+    def headline(self):
+        return self.filter(headline=True)
+
+    def uncited(self):
+        return self.filter(values__isnull=True)
+
+    def for_listing(self):
+        """Each claim with its values (sources and publishers) and its published events, in
+        a fixed number of queries."""
+        return self.prefetch_related(*claim_listing_prefetches()).order_by(*Claim._meta.ordering)
+
+    def filter_by(self, *, q="", event=None, source=None, headline=None):
+        """The claims' filters (the API): words of the question or of any value, an event it
+        belongs to, a source that reports a value of it, headline figures only."""
+        claims = self
+        if event is not None:
+            claims = claims.filter(events=event)
+        if source is not None:
+            claims = claims.filter(Exists(
+                ClaimValue.objects.filter(claim=OuterRef("pk"), source=source)
+            ))
+        if headline is not None:
+            claims = claims.filter(headline=headline)
+        for word in q.split()[:20]:
+            claims = claims.filter(
+                Q(question__icontains=word)
+                | Exists(ClaimValue.objects.filter(claim=OuterRef("pk"), value__icontains=word))
+            )
+        return claims
+
+
+@reversion.register(follow=["values"])
+class Claim(CitedToPublish, Versioned, models.Model):
+    """A figure or an assertion the sources report differently (how many men were detained,
+    who said a thing), with one value per source (ClaimValue)."""
+
+    question = models.CharField(
+        max_length=200,
+        help_text="What the sources answer differently, as a reader's question: “How many "
+        "men were detained?”, “Who said there were no gay men in Chechnya?”.",
+    )
+    slug = models.SlugField(
+        max_length=200, unique=True,
+        help_text="The claim's permanent address in the API: never change it once published.",
+    )
+    events = models.ManyToManyField(
+        Event, related_name="claims", blank=True,
+        help_text="The events this claim belongs to: their pages show its table.",
+    )
+    conclusion = models.TextField(
+        "what the record concludes",
+        blank=True,
+        help_text="What the record concludes from the values, if anything, and why (“one "
+        "figure in different words”; “the original reports name the press secretary”). Leave "
+        "empty when the sources cannot be reconciled. No claim stronger than the sources.",
+    )
+    headline = models.BooleanField(
+        "headline figure",
+        default=False,
+        help_text="Shown in “What the sources say” on the chronology's first page.",
+    )
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers are listed first among the headline figures."
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Only published claims of published events are shown. Publishing needs at "
+        "least one value with its source.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    LISTED_VALUES = "listed_values"
+    LISTED_EVENTS = "listed_events"
+
+    class Meta:
+        ordering = ["order", "question", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(question=""), name="claim_has_question",
+                violation_error_message="A claim needs its question.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.question
+
+    @property
+    def value_list(self):
+        return _listed(self, self.LISTED_VALUES, claim_listing_prefetches)
+
+    @property
+    def event_list(self):
+        """The published events this claim belongs to."""
+        return _listed(self, self.LISTED_EVENTS, claim_listing_prefetches)
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    def uncited_problem(self, cited):
+        if self.status != Status.PUBLISHED or cited:
+            return None
+        return ("A published claim needs at least one value with its source and excerpt: add "
+                "one, or save it as a draft.")
+
+    def value_rows(self):
+        """(value, the first later value that supersedes it, or None) for each value, in the
+        order the sources said them (a value without its own date takes its source's)."""
+        values = sorted(self.value_list, key=ClaimValue.chronological_key)
+        later = {}
+        for value in values:
+            if value.supersedes_id:
+                later.setdefault(value.supersedes_id, value)
+        return [(value, later.get(value.pk)) for value in values]
+
+    @property
+    def is_development(self):
+        """Every later value supersedes an earlier one: a count that grew as reporting went
+        on, not a dispute."""
+        values = self.value_list
+        return len(values) > 1 and sum(1 for value in values if value.supersedes_id) == len(
+            values
+        ) - 1
+
+
+def claim_listing_prefetches():
+    """A claim's values (oldest report first, with sources and publishers) and its published
+    events, into Claim.value_list and Claim.event_list."""
+    return [
+        Prefetch(
+            "values",
+            queryset=ClaimValue.objects.select_related("source__publisher"),
+            to_attr=Claim.LISTED_VALUES,
+        ),
+        Prefetch(
+            "events",
+            queryset=Event.objects.public().defer("search_vector").chronological(),
+            to_attr=Claim.LISTED_EVENTS,
+        ),
+    ]
+
+
+@reversion.register()
+class ClaimValue(NormalizedPartialDates, Versioned, models.Model):
+    """What one source says about a claim: the value or wording, the source, its date, who the
+    source relies on, and the excerpt that shows it (the citation rules of the record)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="values")
+    value = models.CharField(
+        max_length=300,
+        help_text="What this source says, short, in its own terms: “more than 100”, “at least "
+        "three”, “Alvi Karimov, Kadyrov's press secretary”. No identifying detail of a "
+        "protected person.",
+    )
+    source = models.ForeignKey(
+        SourceArticle, on_delete=models.PROTECT, related_name="claim_values",
+        help_text="The source that says it. Prefer the original report (RECORD.md).",
+    )
+    reported_date = models.DateField(
+        "date", null=True, blank=True,
+        help_text="The first day of the period the source said it in.",
+    )
+    reported_precision = precision_field("date")
+    reported_approximate = models.BooleanField("date approximate", default=False)
+    relies_on = models.CharField(
+        "relies on",
+        max_length=300,
+        blank=True,
+        help_text="Who the source relies on for it, in a few words: “its own sources in the "
+        "Chechen police and FSB”, “Novaya Gazeta”, “men who escaped, via the Russian LGBT "
+        "Network”. Never a protected person's name beyond the name the record shows.",
+    )
+    excerpt = models.TextField(
+        help_text=Citation._meta.get_field("excerpt").help_text.replace(
+            " For a verbatim quote it must contain the quote.", ""
+        ),
+    )
+    is_summary = models.BooleanField(
+        "excerpt is a summary",
+        default=False,
+        help_text="Tick when the excerpt is the curators' summary of the passage, not its exact "
+        "words (an outside reference). Readers see it labelled as a summary.",
+    )
+    supersedes = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        help_text="The earlier report of this claim that this later one updates: a count that "
+        "changed because later reporting found more (one prison, then two, then six) is a "
+        "development, not a dispute. Leave empty when the sources simply disagree.",
+    )
+
+    reported = PartialDateAttribute("reported")
+    partial_dates = ("reported",)
+
+    class Meta:
+        verbose_name = "value (what one source says)"
+        verbose_name_plural = "values (what each source says)"
+        ordering = ["reported_date", "reported_precision", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(value=""), name="claim_value_has_value",
+                violation_error_message="Say what the source says.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(excerpt=""), name="claim_value_has_excerpt",
+                violation_error_message="A value needs the excerpt that shows it.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(supersedes=F("id")), name="claim_value_not_superseding_itself",
+                violation_error_message="A report cannot supersede itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source}: {self.value}"
+
+    @property
+    def date(self):
+        """The date the source said it: its own, else the source's publication date."""
+        return self.reported or self.source.published
+
+    def chronological_key(self):
+        date = self.date
+        if date is None:
+            return (datetime.date.max, 0, self.pk or 0)
+        return (date.first_day, date.precision, self.pk or 0)
+
+    def clean(self):
+        errors = {}
+        if self.excerpt and not visible_parts(self.excerpt):
+            errors["excerpt"] = "An excerpt needs words, not only elisions."
+        if self.supersedes_id:
+            earlier = self.supersedes
+            if self.pk and earlier.pk == self.pk:
+                errors["supersedes"] = "A report cannot supersede itself."
+            elif self.claim_id and earlier.claim_id != self.claim_id:
+                errors["supersedes"] = "Only a report of the same claim can be superseded."
+            elif self.date and earlier.date and self.date.first_day < earlier.date.first_day:
+                errors["supersedes"] = (
+                    f"A later report supersedes an earlier one: this one ({self.date.display()})"
+                    f" is dated before the one it would supersede ({earlier.date.display()})."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def is_verbatim_in(self, text):
+        return self.is_summary or appears_in_order(self.excerpt, text)

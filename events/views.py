@@ -18,7 +18,7 @@ from .forms import EventFilterForm
 from .history import public_change_log
 from .links import absolute_url
 from .middleware import POLICY
-from .models import Actor, Category, Event, SourceArticle, Statement
+from .models import Actor, Category, Claim, Event, SourceArticle, Statement
 from .pagination import BadPage, paginate
 
 # Seconds a reader is asked to wait when the database does not answer.
@@ -50,6 +50,9 @@ def event_list(request):
 
     # A history restore must get the whole page, or the back button shows a bare fragment.
     partial = request.htmx and not request.htmx.history_restore_request
+    if not partial:
+        # The headline figures in dispute, outside the swapped results: whole pages only.
+        context["headline_claims"] = Claim.objects.public().headline().for_listing()
     template = "events/event_list.html#results" if partial else "events/event_list.html"
     return render(request, template, context, status=status)
 
@@ -63,6 +66,7 @@ def event_detail(request, slug):
         "events/event_detail.html",
         {
             "event": event,
+            "claims": list(Claim.objects.public().filter(events=event).for_listing()),
             "change_log": public_change_log(event),
             "canonical_url": absolute_url(event.get_absolute_url()),
         },
