@@ -85,6 +85,13 @@ class Category(Versioned, models.Model):
         return url_for("events:category_detail", self.slug)
 
 
+class SubqueryCount(Subquery):
+    """The number of rows of a subquery, as a correlated scalar (one query for a whole list)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = models.IntegerField()
+
+
 def every_word_in(fields, text):
     """Q for: each word of text (at most 20) appears in one of fields, case-insensitively."""
     condition = Q()
@@ -112,6 +119,19 @@ class ActorQuerySet(models.QuerySet):
             _named_in_public_record(OuterRef("pk"))
         )
         return self.filter(_named_in_public_record(OuterRef("pk")) | Exists(members_in_record))
+
+    def with_public_counts(self):
+        """Each actor's number of published events they are listed in (`event_count`) and of
+        public statements (`statement_count`), in the same query."""
+        return self.annotate(
+            event_count=SubqueryCount(
+                EventActor.objects.filter(actor=OuterRef("pk"), event__status=Status.PUBLISHED)
+                .values("pk")
+            ),
+            statement_count=SubqueryCount(
+                Statement.objects.public().filter(speaker=OuterRef("pk")).values("pk")
+            ),
+        )
 
     def publishers(self):
         """The public record's publishers, whatever their kind (a media outlet, a rights
@@ -334,6 +354,17 @@ class SourceArticleQuerySet(models.QuerySet):
                 0,
             )
         )
+
+    def with_citing_event_count(self):
+        """Each source's number of published events that cite it, directly or through a
+        public statement (what the source filter selects), as `citing_event_count`."""
+        events = (
+            Citation.objects.public().filter(source=OuterRef("pk"))
+            .annotate(cited_event=Coalesce("event", "statement__event"))
+            .filter(cited_event__isnull=False)
+            .order_by().values("cited_event").distinct()
+        )
+        return self.annotate(citing_event_count=SubqueryCount(events))
 
     def filter_by(self, *, publisher=None):
         """The API's source filters."""
@@ -1184,6 +1215,35 @@ class CitationQuerySet(models.QuerySet):
         return self.filter(
             Q(event__status=Status.PUBLISHED) | Q(statement__in=Statement.objects.public())
         )
+
+    def first_citing_events(self, per_source):
+        """{source id: [event, ...]}: for each source, the earliest published events that cite
+        it (directly or through a public statement), at most `per_source`, in one query.
+
+        The window numbers citations, not events; an event citing a source several times takes
+        several numbers, so a source can show fewer than `per_source` events: the bibliography
+        says how many there are in all and links to the source's page for the whole list."""
+        cited_event_order = Coalesce("event__sort_date", "statement__event__sort_date")
+        rows = (
+            self.public()
+            .filter(Q(event__isnull=False) | Q(statement__event__isnull=False))
+            .annotate(rank=models.Window(
+                models.functions.RowNumber(), partition_by=[F("source_id")],
+                order_by=[cited_event_order.asc(), F("pk").asc()],
+            ))
+            .filter(rank__lte=per_source * 2)
+            .select_related("event", "statement__event")
+            .only("source_id", "event__slug", "event__title", "statement__event__slug",
+                  "statement__event__title")
+            .order_by("source_id", "rank")
+        )
+        events = {}
+        for citation in rows:
+            event = citation.event or citation.statement.event
+            listed = events.setdefault(citation.source_id, [])
+            if len(listed) < per_source and all(item.pk != event.pk for item in listed):
+                listed.append(event)
+        return events
 
     def quoting_kept_texts(self):
         """Citations that quote a source whose text is kept for checking, by file: what
