@@ -16,7 +16,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from .excerpts import collapse_whitespace, read_kept_text
-from .models import Actor, Category, Citation, Event, EventActor, SourceArticle, Statement
+from .models import (
+    Actor,
+    Category,
+    Citation,
+    Claim,
+    ClaimValue,
+    Event,
+    EventActor,
+    SourceArticle,
+    Statement,
+)
 
 DEFAULT_TEXTS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
 
@@ -29,6 +39,8 @@ ITEM_LABELS = {
     EventActor: ("Actor of event", lambda row: f"{row.event.slug}: {row.actor.slug}"),
     Statement: ("Statement", lambda row: f"{row.pk} ({row.speaker.slug})"),
     Citation: ("Citation", lambda row: f"{row.pk} of {row.source.slug}"),
+    Claim: ("Claim", lambda row: row.slug),
+    ClaimValue: ("Claim value", lambda row: f"{row.pk} of {row.source.slug}"),
 }
 
 
@@ -62,6 +74,8 @@ def _rows():
     yield from Statement.objects.select_related("speaker", "event").prefetch_related(
         "citations").order_by("pk")
     yield from Citation.objects.select_related("statement", "source", "event").order_by("pk")
+    yield from Claim.objects.order_by("pk")
+    yield from ClaimValue.objects.select_related("source", "supersedes__source").order_by("pk")
 
 
 def _model_rules(audit):
@@ -93,6 +107,8 @@ def _uncited(audit):
         audit.report(event, event.uncited_problem(cited=False))
     for statement in Statement.objects.public().uncited().select_related("speaker").order_by("pk"):
         audit.report(statement, statement.uncited_problem(cited=False))
+    for claim in Claim.objects.public().uncited().order_by("pk"):
+        audit.report(claim, claim.uncited_problem(cited=False))
 
 
 def _statement_kinds(audit):
@@ -123,10 +139,12 @@ def _order(audit):
 
 
 def compare_excerpts(folder):
-    """Every citation quoting a kept text, against that text in `folder`: (excerpts compared,
-    kept texts read, [(citation, problem)]). check_excerpts and the audit both report it."""
+    """Every citation and claim value quoting a kept text, against that text in `folder`:
+    (excerpts compared, kept texts read, [(citation or claim value, problem)]). check_excerpts
+    and the audit both report it."""
     texts, checked, problems = {}, 0, []
-    for citation in Citation.objects.quoting_kept_texts():
+    quoting = [*Citation.objects.quoting_kept_texts(), *ClaimValue.objects.quoting_kept_texts()]
+    for citation in quoting:
         filename = citation.source.archive_filename
         if filename not in texts:
             texts[filename] = read_kept_text(folder, filename)
@@ -154,7 +172,8 @@ def _excerpts(audit, folder):
     checked, texts, problems = compare_excerpts(folder)
     for citation, problem in problems:
         audit.report(citation, problem)
-    summaries = Citation.objects.filter(is_summary=True).count()
+    summaries = (Citation.objects.filter(is_summary=True).count()
+                 + ClaimValue.objects.filter(is_summary=True).count())
     audit.notes.append(
         f"{checked} excerpts compared with {texts} kept texts in {folder}; "
         f"{summaries} summaries by the curators skipped (not quotations)."

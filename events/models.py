@@ -1519,6 +1519,18 @@ def claim_listing_prefetches():
     ]
 
 
+class ClaimValueQuerySet(models.QuerySet):
+    def quoting_kept_texts(self):
+        """Values whose excerpt quotes a source whose text is kept for checking (as
+        CitationQuerySet.quoting_kept_texts)."""
+        return (
+            self.exclude(source__archive_filename="")
+            .filter(is_summary=False)
+            .select_related("source")
+            .order_by("source__archive_filename", "pk")
+        )
+
+
 @reversion.register()
 class ClaimValue(NormalizedPartialDates, Versioned, models.Model):
     """What one source says about a claim: the value or wording, the source, its date, who the
@@ -1573,6 +1585,8 @@ class ClaimValue(NormalizedPartialDates, Versioned, models.Model):
 
     reported = PartialDateAttribute("reported")
     partial_dates = ("reported",)
+
+    objects = ClaimValueQuerySet.as_manager()
 
     class Meta:
         verbose_name = "value (what one source says)"
