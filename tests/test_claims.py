@@ -194,45 +194,6 @@ def test_the_api_serves_one_claim_and_not_a_hidden_one(client, claims):
         assert response.json()["detail"].startswith("No published claim")
 
 
-CLAIM_FILTERS = [
-    ({}, ["men-detained", "secret-prisons"]),
-    ({"event": "kadyrov-denies-hbo"}, ["secret-prisons"]),
-    ({"event": "novaya-gazeta-reports"}, ["men-detained", "secret-prisons"]),
-    ({"source": "hbo-interview"}, ["men-detained", "secret-prisons"]),
-    ({"headline": "true"}, ["men-detained", "secret-prisons"]),
-    ({"headline": "false"}, []),
-    ({"q": "prisons"}, ["secret-prisons"]),
-    ({"q": "dozen"}, ["men-detained"]),  # words of a value
-    ({"q": "unchecked"}, []),  # the draft claim's value
-    ({"q": "", "event": "", "source": "", "headline": ""}, ["men-detained", "secret-prisons"]),
-]
-
-
-@pytest.mark.parametrize(("params", "expected"), CLAIM_FILTERS)
-def test_each_claim_filter(client, claims, params, expected):
-    response = client.get("/api/v1/claims", params)
-
-    assert response.status_code == 200
-    assert [item["slug"] for item in response.json()["items"]] == expected
-
-
-@pytest.mark.parametrize("params", [
-    {"event": "draft-event"}, {"event": "nope"}, {"source": "x" * 300},
-    {"headline": "maybe"}, {"q": "x" * 201},
-])
-def test_a_bad_claim_filter_gets_the_forms_message(client, claims, params):
-    form = ClaimFilterForm(params)
-    assert not form.is_valid()
-
-    response = client.get("/api/v1/claims", params)
-
-    assert response.status_code == 422
-    assert response.json()["errors"] == {
-        name: [error["message"] for error in errors]
-        for name, errors in form.errors.get_json_data().items()
-    }
-
-
 def test_the_openapi_schema_documents_the_claim_filters_from_the_form(client):
     schema = client.get("/api/v1/openapi.json").json()
     parameters = {
