@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 # The event page's queries without claims (tests/test_views_timeline.py pins the page).
 EVENT_PAGE_QUERIES = 6
+LIST_PAGE_QUERIES = 12
 HIDDEN = (DRAFT_CLAIM, DRAFT_EVENT_CLAIM, "unchecked figure", "hidden figure")
 
 
@@ -139,6 +140,20 @@ def test_the_chronology_shows_the_headline_figures(client, claims):
     assert table_rows(page, "How many secret prisons?")[0][0].startswith("one Superseded")
     assert page.index("How many men were detained?") < page.index("How many secret prisons?")
     assert not any(hidden in page for hidden in HIDDEN)
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_the_panel_runs_a_constant_number_of_queries(client, record, size,
+                                                     django_assert_num_queries):
+    for _ in range(size):
+        claim = ClaimFactory(events=[record.exposé_event, record.denial], headline=True)
+        ClaimValueFactory.create_batch(3, claim=claim, source=SourceArticleFactory())
+    ClaimValueFactory(claim=ClaimFactory(events=[record.denial]))  # not a headline figure
+
+    # The page's own queries (tests/test_views_timeline.py), the claims' values and events.
+    with django_assert_num_queries(LIST_PAGE_QUERIES + 2):
+        page = client.get("/").content.decode()
+    assert page.count('<table class="claim"') == size
 
 
 def test_the_results_swapped_by_htmx_carry_no_panel(client, claims):
@@ -362,3 +377,18 @@ def test_a_published_event_for_the_panel_only_with_its_claims(client, record):
 
     assert "Who said it?" in client.get("/events/another-event/").content.decode()
     assert "Who said it?" not in client.get("/events/novaya-gazeta-reports/").content.decode()
+
+
+def test_an_upgrade_adds_the_claims_a_newer_file_brings(tmp_path, chronology_data):
+    from events.chronology import DEFAULT_PATH, load_chronology, upgrade_chronology
+
+    (tmp_path / "chronology.json").write_text(json.dumps(chronology_data), encoding="utf-8")
+    load_chronology(tmp_path / "chronology.json")  # an older site: no claims file yet
+    assert not Claim.objects.exists()
+    (tmp_path / "claims.json").write_text(
+        DEFAULT_PATH.with_name("claims.json").read_text(encoding="utf-8"), encoding="utf-8")
+
+    report = upgrade_chronology(tmp_path / "chronology.json")
+
+    assert Claim.objects.public().count() >= 5
+    assert any("claims" in line for line in report.created)
