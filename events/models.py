@@ -1492,15 +1492,6 @@ class Claim(CitedToPublish, Versioned, models.Model):
                 later.setdefault(value.supersedes_id, value)
         return [(value, later.get(value.pk)) for value in values]
 
-    @property
-    def is_development(self):
-        """Every later value supersedes an earlier one: a count that grew as reporting went
-        on, not a dispute."""
-        values = self.value_list
-        return len(values) > 1 and sum(1 for value in values if value.supersedes_id) == len(
-            values
-        ) - 1
-
 
 def claim_listing_prefetches():
     """A claim's values (oldest report first, with sources and publishers) and its published
