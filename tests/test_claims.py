@@ -209,6 +209,12 @@ def test_the_api_serves_one_claim_and_not_a_hidden_one(client, claims):
         assert response.json()["detail"].startswith("No published claim")
 
 
+def test_the_api_root_lists_the_claims(client):
+    index = client.get("/api/v1/").json()
+
+    assert index["resources"]["claims"] == "http://testserver/api/v1/claims"
+
+
 def test_the_openapi_schema_documents_the_claim_filters_from_the_form(client):
     schema = client.get("/api/v1/openapi.json").json()
     parameters = {
