@@ -21,6 +21,8 @@ from .models import (
     ArchivedText,
     Category,
     Citation,
+    Claim,
+    ClaimValue,
     Event,
     EventActor,
     EventPlace,
@@ -42,6 +44,8 @@ ITEM_LABELS = {
     Citation: ("Citation", lambda row: f"{row.pk} of {row.source.slug}"),
     Place: ("Place", lambda row: row.slug),
     EventPlace: ("Place of event", lambda row: f"{row.event.slug}: {row.place.slug}"),
+    Claim: ("Claim", lambda row: row.slug),
+    ClaimValue: ("Claim value", lambda row: f"{row.pk} of {row.source.slug}"),
 }
 
 
@@ -79,6 +83,8 @@ def _rows():
         "statement", "source__archived_text", "event").order_by("pk")
     yield from Place.objects.order_by("pk")
     yield from EventPlace.objects.select_related("event", "place").order_by("pk")
+    yield from Claim.objects.order_by("pk")
+    yield from ClaimValue.objects.select_related("source", "supersedes__source").order_by("pk")
 
 
 def _model_rules(audit):
@@ -110,6 +116,8 @@ def _uncited(audit):
         audit.report(event, event.uncited_problem(cited=False))
     for statement in Statement.objects.public().uncited().select_related("speaker").order_by("pk"):
         audit.report(statement, statement.uncited_problem(cited=False))
+    for claim in Claim.objects.public().uncited().order_by("pk"):
+        audit.report(claim, claim.uncited_problem(cited=False))
 
 
 def _statement_kinds(audit):
@@ -150,13 +158,14 @@ def _sensitive_places(audit):
 
 
 def compare_excerpts(folder=None):
-    """Every citation quoting a kept text, against that text: its source's archived text in
-    the database (load_chronology --archive, or the admin) or else the file it names in
-    `folder`. Returns (excerpts compared, kept texts read, [(citation, problem)]);
-    check_excerpts and the audit both report it, and saving a citation asks the same
-    question of its archived text (Citation.archive_problem)."""
+    """Every citation and claim value quoting a kept text, against that text: its source's
+    archived text in the database (load_chronology --archive, or the admin) or else the file
+    it names in `folder`. Returns (excerpts compared, kept texts read, [(citation or claim
+    value, problem)]); check_excerpts and the audit both report it, and saving a citation asks
+    the same question of its archived text (archive_problem)."""
     texts, checked, problems = {}, 0, []
-    for citation in Citation.objects.quoting_kept_texts():
+    quoting = [*Citation.objects.quoting_kept_texts(), *ClaimValue.objects.quoting_kept_texts()]
+    for citation in quoting:
         source = citation.source
         if source.pk not in texts:
             texts[source.pk] = _kept_text(source, folder)
@@ -209,6 +218,9 @@ def _excerpts(audit, folder):
         if citation.source.kept_text() is None:
             audit.report(citation, problem)
     summaries = Citation.objects.filter(is_summary=True).count()
+        audit.report(citation, problem)
+    summaries = (Citation.objects.filter(is_summary=True).count()
+                 + ClaimValue.objects.filter(is_summary=True).count())
     audit.notes.append(
         f"{checked} excerpts compared with {texts} kept texts"
         f"{f' (archived texts, else the files in {folder})' if folder else ' (archived texts)'}; "

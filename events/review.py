@@ -30,6 +30,8 @@ from django.utils import timezone
 from .models import (
     Actor,
     Citation,
+    Claim,
+    ClaimValue,
     Event,
     EventActor,
     Review,
@@ -51,7 +53,7 @@ REVIEW_CHECKS = {
 
 # The items that go through review, and the related rows proposed with each, by the
 # relation's name: {relation: (model, the foreign key to the item, the editable columns)}.
-REVIEWED_MODELS = (Event, Statement, Citation)
+REVIEWED_MODELS = (Event, Statement, Citation, Claim)
 CITATION_COLUMNS = ("source_id", "excerpt", "is_summary", "note")
 RELATED_ROWS = {
     Event: {
@@ -60,6 +62,9 @@ RELATED_ROWS = {
     },
     Statement: {"citations": (Citation, "statement", CITATION_COLUMNS)},
     Citation: {},
+    Claim: {"values": (ClaimValue, "claim", (
+        "source_id", "value", "reported_date", "reported_precision", "reported_approximate",
+        "relies_on", "excerpt", "is_summary", "supersedes_id"))},
 }
 # Columns a proposal never carries: bookkeeping, derived, or set only by review itself.
 NOT_PROPOSED = {"id", "version", "created_at", "updated_at", "sort_date", "search_vector",

@@ -1,8 +1,8 @@
 """manage.py check_excerpts [FOLDER]: are the citation excerpts really in the archived articles?
 
-For every citation whose source has an archived text (attached with load_chronology --archive
-or in the admin), or names an archived text file in FOLDER, the excerpt must appear verbatim in
-that text: where it leaves words out with "[…]", each visible part, in order
+For every citation (and every claim value) whose source has an archived text (attached with
+load_chronology --archive or in the admin), or names an archived text file in FOLDER, the excerpt
+must appear verbatim in that text: where it leaves words out with "[…]", each visible part, in order
 (events/excerpts.py). Runs of whitespace are treated as one space (line breaks in an excerpt
 are not a change of wording); nothing else is normalised, so a changed quote mark, corrected
 typo or silently dropped word is reported.
@@ -16,7 +16,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from events.audit import compare_excerpts
-from events.models import Citation
+from events.models import Citation, ClaimValue
 
 
 class Command(BaseCommand):
@@ -32,10 +32,11 @@ class Command(BaseCommand):
         folder = Path(folder) if folder else None
         if folder is not None and not folder.is_dir():
             raise CommandError(f"{folder} is not a folder.")
-        summaries = Citation.objects.filter(is_summary=True).count()
+        summaries = (Citation.objects.filter(is_summary=True).count()
+                     + ClaimValue.objects.filter(is_summary=True).count())
         checked, texts, problems = compare_excerpts(folder)
-        failures = [f"Citation {citation.pk} ({citation.source.slug}): {problem}"
-                    for citation, problem in problems]
+        failures = [f"{'Citation' if isinstance(item, Citation) else 'Claim value'} {item.pk} "
+                    f"({item.source.slug}): {problem}" for item, problem in problems]
         for failure in failures:
             self.stderr.write(failure)
         noun = "summary" if summaries == 1 else "summaries"
