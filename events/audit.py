@@ -217,8 +217,6 @@ def _excerpts(audit, folder):
         # (Citation.archive_problem, in _model_rules): reported once.
         if citation.source.kept_text() is None:
             audit.report(citation, problem)
-    summaries = Citation.objects.filter(is_summary=True).count()
-        audit.report(citation, problem)
     summaries = (Citation.objects.filter(is_summary=True).count()
                  + ClaimValue.objects.filter(is_summary=True).count())
     audit.notes.append(
