@@ -345,3 +345,14 @@ class TestAttentionQueue:
             StatementFactory()
         with django_assert_num_queries(len(captured.captured_queries)):
             curator_client.get(url)
+
+    def test_staff_outside_the_groups_see_no_lines_they_cannot_open(self, curator, record,
+                                                                     django_user_model):
+        from events import review
+
+        review.propose_change(record.exposé_event, {"summary": CORRECTED}, curator)
+        outsider = django_user_model.objects.create_user("outsider", is_staff=True)
+        client = Client()
+        client.force_login(outsider)
+        page = client.get(reverse("admin:index")).content.decode()
+        assert "Nothing needs attention" in page and "awaiting" not in page
