@@ -4,6 +4,7 @@ writing it, drafts are submitted for review, editors approve or send back, urgen
 The rules themselves are events/review.py's; this module only wires them to the admin.
 """
 
+import reversion as reversion_api
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -71,12 +72,31 @@ class ReviewedAdminMixin:
 
     def _reversion_revisionform_view(self, request, version, *args, **kwargs):
         run = super()._reversion_revisionform_view
-        if request.method == "POST":
-            obj = self.model._default_manager.filter(pk=version.object_id).first()
-            if obj is not None and review.is_public(obj):
-                return self._proposed_instead(request, obj,
-                                              lambda: run(request, version, *args, **kwargs))
-        return run(request, version, *args, **kwargs)
+        if request.method != "POST":
+            return run(request, version, *args, **kwargs)
+        obj = self.model._default_manager.filter(pk=version.object_id).first()
+        if obj is not None and review.is_public(obj):
+            return self._proposed_instead(request, obj,
+                                          lambda: run(request, version, *args, **kwargs))
+        response = run(request, version, *args, **kwargs)
+        if obj is None and response.status_code == 302:
+            self._recovered_as_draft(request, version.object_id)
+        return response
+
+    def _recovered_as_draft(self, request, pk):
+        """A deleted item recovered from the history comes back as a draft submitted for
+        review, never straight back in front of readers."""
+        recovered = self.model._default_manager.filter(pk=pk).first()
+        if recovered is None or getattr(recovered, "status", None) != Status.PUBLISHED:
+            return
+        with reversion_api.create_revision():
+            reversion_api.set_user(request.user)
+            reversion_api.set_comment("Recovered as a draft, submitted for review.")
+            recovered.status = Status.DRAFT
+            recovered.save()
+        review.submit_new(recovered, request.user, "Recovered after deletion.")
+        self.message_user(request, "It was published before its deletion: it comes back as a "
+                          "draft, submitted for an editor's review.", messages.WARNING)
 
     def _proposed_instead(self, request, obj, run):
         before = review.snapshot(obj)

@@ -83,6 +83,8 @@ def review_lines(request):
     from .models import Review
 
     user = request.user
+    if not user.has_perm("events.view_review"):  # staff outside Curators and Editors
+        return
     editor = review.is_editor(user)
     pending = Q(state=Review.State.PENDING) & ~Q(kind=Review.Kind.TAKEDOWN)
     counts = Review.objects.aggregate(
@@ -121,6 +123,8 @@ def stale_drafts(request):
 
     for model in (Event, Statement):
         opts = model._meta
+        if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            continue
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         yield Line(f"Draft {opts.verbose_name_plural} untouched for {stale_draft_days()} days "
                    "or more", stale_drafts_of(model.objects.all()).count(),

@@ -194,6 +194,24 @@ class TestNobodyPublishesAlone:
         assert not Review.objects.exists()
 
 
+class TestRecovery:
+    def test_a_deleted_published_event_comes_back_as_a_draft_for_review(
+            self, admin_client, curator_client, client, record):
+        import reversion
+
+        event = record.condemnation
+        with reversion.create_revision():
+            event.save()
+        admin_client.post(reverse("admin:events_event_delete", args=[event.pk]), {"post": "yes"})
+        deleted = Version.objects.get_deleted(Event).get()
+        url = reverse("admin:events_event_recover", args=[deleted.pk])
+        response = curator_client.post(url, form_data(curator_client.get(url)))
+        assert response.status_code == 302
+        assert Event.objects.get(pk=event.pk).status == Status.DRAFT
+        assert Review.objects.pending().get().kind == "new"
+        assert Client().get(event.get_absolute_url()).status_code == 404
+
+
 class TestNewItems:
     def test_submitted_draft_is_published_by_another_editor(self, client, curator_client,
                                                             editor_client, record):
@@ -347,3 +365,14 @@ class TestAttentionQueue:
             StatementFactory()
         with django_assert_num_queries(len(captured.captured_queries)):
             curator_client.get(url)
+
+    def test_staff_outside_the_groups_see_no_lines_they_cannot_open(self, curator, record,
+                                                                     django_user_model):
+        from events import review
+
+        review.propose_change(record.exposé_event, {"summary": CORRECTED}, curator)
+        outsider = django_user_model.objects.create_user("outsider", is_staff=True)
+        client = Client()
+        client.force_login(outsider)
+        page = client.get(reverse("admin:index")).content.decode()
+        assert "Nothing needs attention" in page and "awaiting" not in page
