@@ -254,8 +254,8 @@ class TestCuratorLimits:
     def test_curators_group_has_exactly_add_change_view_on_the_record_and_sees_reviews(self):
         codenames = set(Group.objects.get(name="Curators").permissions.values_list(
             "codename", flat=True))
-        models = ["actor", "category", "citation", "event", "eventactor", "eventplace", "place",
-                  "sourcearticle", "statement", "archivedtext"]
+        models = ["actor", "category", "citation", "claim", "claimvalue", "event", "eventactor",
+                  "eventplace", "place", "sourcearticle", "statement", "archivedtext"]
         # Readers' reports come only from the public form: curators read and mark them.
         reports = {"change_correctionreport", "view_correctionreport"}
         assert codenames == {f"{a}_{m}" for m in models for a in ("add", "change", "view")
