@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from . import http
+from .axis import build_axis
 from .caching import cache_public_page, record_generation
 from .forms import EventFilterForm
 from .history import public_change_log
@@ -40,6 +41,11 @@ def event_list(request):
             context["result_count"] = page_obj.paginator.count
             context["count_is_exact"] = page_obj.paginator.count_is_exact
             context["count_limit"] = f"{page_obj.paginator.count_limit or 0:,}"
+            if page_obj.paginator.count:
+                # The count, already made, tells the axis whether to draw marks or counts.
+                context["axis"] = build_axis(
+                    events, params=request.GET, count=page_obj.paginator.count
+                )
         except BadPage as error:
             context["page_error"], status = str(error), error.status
     else:
