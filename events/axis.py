@@ -45,6 +45,8 @@ APPROXIMATE_DAYS = 2
 
 # The drawing, in SVG user units (the SVG scales to its box; see site.css).
 WIDTH = 960
+# The overview drawn instead on a phone: counts per month, narrow enough to read at 320 px.
+OVERVIEW_WIDTH = 340
 LEFT = RIGHT = 4
 TOP = 6
 ROW = 10  # a row of marks
@@ -56,7 +58,7 @@ COUNT_HEIGHT = 110  # the tallest bar of counts
 
 _COLUMNS = (
     "slug", "title", "start_date", "start_precision", "start_approximate", "end_date",
-    "end_precision", "end_approximate", "sort_as", "sort_date", "verification",
+    "end_precision", "end_approximate", "sort_date", "verification",
 )
 
 
@@ -152,6 +154,7 @@ class Axis:
     has_disputed: bool = False
     all_dates_url: str = ""  # the same view without the date filters, when they are set
     htmx_target: str = "#results"
+    overview: "Axis" = None  # the narrow drawing for phones: counts per week or month
 
     @property
     def label_y(self):
@@ -169,8 +172,10 @@ def build_axis(events, *, params=None, count=None, base="", htmx_target="#result
     params = params.copy() if params is not None else None
     link = _Linker(params, base)
     axis = _draw(events, link, count)
-    axis.htmx_target = htmx_target
-    axis.all_dates_url = link.all_dates()
+    for drawing in (axis, axis.overview):
+        if drawing is not None:
+            drawing.htmx_target = htmx_target
+            drawing.all_dates_url = link.all_dates()
     return axis
 
 
@@ -184,11 +189,8 @@ def _draw(events, link, count):
             if axis is not None:
                 return axis
             # Too tall a pile to draw event by event: counts, from the rows in hand.
-            per_day = Counter((row[9], row[10] == Verification.DISPUTED) for row in rows)
-            return _counts_axis([
-                (day, per_day[day, False] + per_day[day, True], per_day[day, True])
-                for day in sorted({day for day, _ in per_day})
-            ], link)
+            days = _per_day(rows)
+            return _counts_axis(days, link, overview=_counts_axis(days, link, OVERVIEW_WIDTH))
     days = list(
         events.order_by()
         .values("sort_date")
@@ -196,7 +198,18 @@ def _draw(events, link, count):
         .values_list("sort_date", "n", "disputed")
         .order_by("sort_date")
     )
-    return _counts_axis(days, link) if days else Axis(mode="empty")
+    if not days:
+        return Axis(mode="empty")
+    return _counts_axis(days, link, overview=_counts_axis(days, link, OVERVIEW_WIDTH))
+
+
+def _per_day(rows):
+    """(day, events, disputed events) per day the rows sit at, in order."""
+    per_day = Counter((row[8], row[9] == Verification.DISPUTED) for row in rows)
+    return [
+        (day, per_day[day, False] + per_day[day, True], per_day[day, True])
+        for day in sorted({day for day, _ in per_day})
+    ]
 
 
 class _Linker:
@@ -225,9 +238,9 @@ class _Linker:
 
 
 def _num(value):
-    """A coordinate, short: one decimal, no trailing zero."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    """A coordinate, short: to the half unit, no trailing zero."""
+    halves = round(value * 2)
+    return str(halves // 2) if halves % 2 == 0 else f"{halves / 2:.1f}"
 
 
 def _month_start(day):
@@ -245,7 +258,7 @@ def _next_month(day):
 class _Scale:
     """Days to x, over whole months (or years) from `first` to `last`."""
 
-    def __init__(self, first, last, by_year):
+    def __init__(self, first, last, by_year, width=WIDTH):
         if by_year:
             self.first = first.replace(month=1, day=1)
             self.last = last.replace(month=12, day=31)
@@ -253,7 +266,8 @@ class _Scale:
             self.first, self.last = _month_start(first), _month_end(last)
         self.by_year = by_year
         self.days = (self.last - self.first).days + 1
-        self.day_width = (WIDTH - LEFT - RIGHT) / self.days
+        self.width = width
+        self.day_width = (width - LEFT - RIGHT) / self.days
 
     def x(self, day):
         return LEFT + (day - self.first).days * self.day_width
@@ -274,9 +288,9 @@ def _months_between(first, last):
 def _bands(scale, link, counts):
     """The month (or year) bands, with labels that fit and a year on each January."""
     periods = list(scale.periods())
-    width = (WIDTH - LEFT - RIGHT) / len(periods)
+    width = (scale.width - LEFT - RIGHT) / len(periods)
     # A narrow month gets a label every second or third month; every band is still a link.
-    every = 1 if scale.by_year or width >= 34 else (2 if width >= 17 else 3)
+    every = 1 if scale.by_year or width >= 28 else (2 if width >= 14 else 3)
     bands, years_seen = [], set()
     for index, (start, end) in enumerate(periods):
         if scale.by_year:
@@ -285,9 +299,8 @@ def _bands(scale, link, counts):
         else:
             name = f"{MONTH_NAMES[start.month - 1]} {start.year}"
             label = MONTH_NAMES[start.month - 1][:3]
-            if start.year not in years_seen and (index % every == 0):
-                if index == 0 or start.month == 1 or width >= 60:
-                    label += f" {start.year}"
+            if start.year not in years_seen and index % every == 0 and width >= 60:
+                label += f" {start.year}"
                 years_seen.add(start.year)
             if index % every:
                 label = ""
@@ -300,12 +313,12 @@ def _bands(scale, link, counts):
     return bands
 
 
-def _ticks(bands, baseline):
+def _ticks(bands, baseline, width):
     """The axis line and a short tick at every band boundary, as one path."""
-    parts = [f"M{LEFT} {_num(baseline)}H{WIDTH - RIGHT}"]
+    parts = [f"M{LEFT} {_num(baseline)}H{width - RIGHT}"]
     for band in bands:
         parts.append(f"M{_num(band.x)} {_num(baseline)}v6")
-    parts.append(f"M{WIDTH - RIGHT} {_num(baseline)}v6")
+    parts.append(f"M{width - RIGHT} {_num(baseline)}v6")
     return "".join(parts)
 
 
@@ -345,7 +358,7 @@ def summary_sentence(total, counts):
 def _period_of(row):
     """(first day, last day, bar, approximate) of an event row, as its dates say."""
     (_, _, start_date, start_precision, start_approximate, end_date, end_precision,
-     end_approximate, _, _, _) = row
+     end_approximate, _, _) = row
     start = PartialDate(start_date, start_precision, start_approximate)
     end = PartialDate(end_date, end_precision, end_approximate) if end_date else None
     first, last = start.first_day, (end or start).last_day
@@ -353,19 +366,18 @@ def _period_of(row):
     if first == last and approximate:
         first = first - datetime.timedelta(days=APPROXIMATE_DAYS)
         last = last + datetime.timedelta(days=APPROXIMATE_DAYS)
-    return first, last, first != last, approximate, format_range(start, end)
+    return first, last, first != last, approximate
 
 
 def _marks_axis(rows, link):
     """One mark per event, stacked; None when the stack is too tall to draw."""
     marks = []
     for row in rows:
-        slug, title, *_, sort_as, sort_date, verification = row
-        first, last, bar, approximate, date_text = _period_of(row)
-        if sort_as and row[3] != Precision.DAY:
-            date_text = f"{date_text}, c. {sort_as.day} {MONTH_NAMES[sort_as.month - 1]}"
+        slug, title, *_, verification = row
+        first, last, bar, approximate = _period_of(row)
         disputed = verification == Verification.DISPUTED
-        label = f"{title} ({date_text}{', disputed' if disputed else ''})"
+        # The title is the mark's name; its place on the axis and the legend say its date.
+        label = f"{title} (disputed)" if disputed else title
         marks.append(Mark(url=url_for("events:event_detail", slug), label=label, bar=bar,
                           disputed=disputed, approximate=approximate, first=first, last=last))
     span_first = min(mark.first for mark in marks)
@@ -402,7 +414,7 @@ def _marks_axis(rows, link):
     for mark, row, x0, x1 in placed:
         mark.place(x0, x1, baseline - ROW / 2 - row * ROW)
 
-    days = Counter(row[9] for row in rows)
+    days = Counter(row[8] for row in rows)
     counts = _period_counts(days.items(), by_year)
     month_counts = _period_counts(days.items(), False)
     bands = _bands(scale, link, counts)
@@ -415,21 +427,22 @@ def _marks_axis(rows, link):
         # In the record's order (the rows'), the order a keyboard walks them.
         marks=marks,
         bands=bands,
-        ticks=_ticks(bands, baseline),
+        ticks=_ticks(bands, baseline, scale.width),
         has_bars=any(mark.bar and not mark.approximate for mark in marks),
         has_approximate=any(mark.approximate for mark in marks),
         has_disputed=any(mark.disputed for mark in marks),
+        overview=_counts_axis(_per_day(rows), link, OVERVIEW_WIDTH),
     )
 
 
-def _counts_axis(days, link):
+def _counts_axis(days, link, width=WIDTH, overview=None):
     """Counts per week, month or year, from events per day."""
     total = sum(number for _, number, _ in days)
     first, last = days[0][0], days[-1][0]
     months = _months_between(first, last)
     by_year = months > MAX_MONTHS
     weekly = (last - first).days < WEEKLY_SPAN_DAYS
-    scale = _Scale(first, last, by_year)
+    scale = _Scale(first, last, by_year, width)
     month_counts = _period_counts([(day, number) for day, number, _ in days], False)
     counts = _period_counts([(day, number) for day, number, _ in days], by_year)
     bands = _bands(scale, link, counts)
@@ -481,13 +494,15 @@ def _counts_axis(days, link):
         drawn = {}
     return Axis(
         mode="counts",
+        width=width,
         count=total,
         summary=summary_sentence(total, month_counts),
         height=int(baseline + LABELS),
         baseline=baseline,
         bins=list(drawn.values()),
         bands=bands,
-        ticks=_ticks(bands, baseline),
+        ticks=_ticks(bands, baseline, scale.width),
         bin_size="year" if by_year else ("week" if weekly else "month"),
         has_disputed=any(disputed for _, _, disputed in days),
+        overview=overview,
     )
