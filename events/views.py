@@ -5,9 +5,10 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -53,11 +54,26 @@ def event_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context["query_string"] = query.urlencode()
+    context["canonical_url"] = _canonical_list_url(request, form)
 
     # A history restore must get the whole page, or the back button shows a bare fragment.
     partial = request.htmx and not request.htmx.history_restore_request
     template = "events/event_list.html#results" if partial else "events/event_list.html"
     return render(request, template, context, status=status)
+
+
+def _canonical_list_url(request, form):
+    """The chronology's address for this view: its filters as given, when they are valid (an
+    invalid value, say a withdrawn slug, is never repeated back), and its page number."""
+    path = reverse("events:event_list")
+    if not form.is_valid():
+        return absolute_url(path)
+    query = QueryDict(mutable=True)
+    for name in [*form.fields, "page"]:
+        values = [value for value in request.GET.getlist(name) if value.strip()]
+        if values and not (name == "page" and values == ["1"]):
+            query.setlist(name, values)
+    return absolute_url(f"{path}?{query.urlencode()}" if query else path)
 
 
 @require_safe

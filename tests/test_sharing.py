@@ -49,10 +49,22 @@ def test_the_chronologys_canonical_address_is_its_view(client, record):
                             "page": "1"}, HTTP_HOST="localhost").content.decode()
     # The filters and the page choose what it shows; empty fields and anything else do not.
     # Built from DJANGO_SITE_URL, never from the Host the request named.
-    assert canonical(html) == (
-        f"{settings.SITE_URL}/?category=denials&amp;category=reporting&amp;page=1")
+    assert canonical(html) == f"{settings.SITE_URL}/?category=denials&amp;category=reporting"
     # Shared, it says what the view holds.
     assert meta(html, "property", "og:description") == "2 events from April to July 2017, 1 of them in April."
+
+
+def test_an_invalid_filter_is_never_repeated_in_the_address(client, record):
+    response = client.get("/", {"actor": "a-withdrawn-name", "category": "denials"})
+    assert response.status_code == 400
+    assert canonical(response.content.decode()) == f"{settings.SITE_URL}/"
+
+
+def test_the_page_number_is_part_of_the_address(client, record):
+    html = client.get("/actors/ramzan-kadyrov/", {"page": "1", "x": "y"}).content.decode()
+    assert canonical(html) == settings.SITE_URL + "/actors/ramzan-kadyrov/"
+    html = client.get("/", {"page": "1"}).content.decode()
+    assert canonical(html) == settings.SITE_URL + "/"
 
 
 def test_an_event_page_ignores_the_chronologys_filters_in_its_address(client, record):
