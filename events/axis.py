@@ -29,7 +29,7 @@ from django.db.models import Count, Q
 
 from .links import url_for
 from .models import Verification
-from .partial_dates import MONTH_NAMES, PartialDate, Precision, format_range
+from .partial_dates import MONTH_NAMES, PartialDate, format_range
 
 # One mark per event up to this many events; past it, counts. Keeps the axis within its size
 # budget (docs/performance.md) and its layout cheap.
