@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.template import loader
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from urllib.parse import urlencode
 
 from . import corrections, http, maps
+from .axis import build_axis
 from .caching import cache_public_page, record_generation
 from .forms import EventFilterForm
 from .history import public_change_log
@@ -54,6 +55,11 @@ def event_list(request):
             context["result_count"] = page_obj.paginator.count
             context["count_is_exact"] = page_obj.paginator.count_is_exact
             context["count_limit"] = f"{page_obj.paginator.count_limit or 0:,}"
+            if page_obj.paginator.count:
+                # The count, already made, tells the axis whether to draw marks or counts.
+                context["axis"] = build_axis(
+                    events, params=request.GET, count=page_obj.paginator.count
+                )
         except BadPage as error:
             context["page_error"], status = str(error), error.status
     else:
@@ -61,6 +67,7 @@ def event_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context["query_string"] = query.urlencode()
+    context["canonical_url"] = _canonical_list_url(request, form)
 
     # A history restore must get the whole page, or the back button shows a bare fragment.
     partial = request.htmx and not request.htmx.history_restore_request
@@ -69,6 +76,20 @@ def event_list(request):
         context["headline_claims"] = Claim.objects.public().headline().for_listing()
     template = "events/event_list.html#results" if partial else "events/event_list.html"
     return render(request, template, context, status=status)
+
+
+def _canonical_list_url(request, form):
+    """The chronology's address for this view: its filters as given, when they are valid (an
+    invalid value, say a withdrawn slug, is never repeated back), and its page number."""
+    path = reverse("events:event_list")
+    if not form.is_valid():
+        return absolute_url(path)
+    query = QueryDict(mutable=True)
+    for name in [*form.fields, "page"]:
+        values = [value for value in request.GET.getlist(name) if value.strip()]
+        if values and not (name == "page" and values == ["1"]):
+            query.setlist(name, values)
+    return absolute_url(f"{path}?{query.urlencode()}" if query else path)
 
 
 @require_safe

@@ -7,13 +7,19 @@ is tested in test_chronology.py.
 """
 
 import datetime
+import gzip
 import re
+from pathlib import Path
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.urls import reverse
 
+from events.axis import build_axis
 from events.models import (
     Actor,
     Category,
@@ -576,3 +582,31 @@ def test_audit_record_passes_on_the_bundled_record(bundled):
     output = StringIO()
     call_command("audit_record", stdout=output)
     assert "The record keeps every rule the audit checks." in output.getvalue()
+
+
+# Size budgets of the chronology's first screen (issue 15), measured on the bundled record
+# here, where it is loaded once.
+
+def test_the_time_axis_of_100_events_is_within_8_kb_gzipped(bundled):
+    first_100 = Event.objects.public().chronological().values_list("pk", flat=True)[:100]
+    axis = build_axis(Event.objects.filter(pk__in=list(first_100)), params=QueryDict())
+    assert axis.mode == "marks" and axis.count == 100
+    html = render_to_string("events/_axis.html", {"axis": axis}).encode()
+    # Level 2: what the site compresses an uncached page with (events/middleware.py).
+    assert len(gzip.compress(html, 2)) <= 8 * 1024
+
+
+def test_the_first_load_of_the_chronology_is_under_60_kb_gzipped(client, bundled):
+    """The page as the page cache serves it (gzipped at level 6, events/caching.py) with the
+    stylesheet and scripts it loads, as WhiteNoise serves them (gzipped at its highest level)."""
+    response = client.get(reverse("events:event_list"))
+    assert response.context["axis"].mode == "marks"
+    assert response.context["axis"].count == Event.objects.public().count()
+    html = response.content
+    assets = re.findall(r'<(?:link rel="stylesheet" href|script src)="/static/([^"]+)"',
+                        html.decode())
+    assert assets == ["css/site.css", "js/htmx-2.0.11.min.js", "js/timeline.js"]
+    static = Path(__file__).parent.parent / "static"
+    total = len(gzip.compress(html, 6)) + sum(
+        len(gzip.compress((static / asset).read_bytes(), 9)) for asset in assets)
+    assert total < 60 * 1024
