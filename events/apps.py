@@ -7,6 +7,7 @@ class EventsConfig(AppConfig):
     verbose_name = "Chronology"
 
     def ready(self):
-        from . import signals
+        from . import cdn, signals
 
         signals.connect()
+        cdn.connect()

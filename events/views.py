@@ -4,15 +4,17 @@ the QuerySets, never only in a template."""
 import sys
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from . import http
+from . import cdn, http
 from .caching import cache_public_page, record_generation
 from .forms import EventFilterForm
 from .history import public_change_log
@@ -20,6 +22,7 @@ from .links import absolute_url
 from .middleware import POLICY
 from .models import Actor, Category, Event, SourceArticle, Statement
 from .pagination import BadPage, paginate
+from .sitemaps import SECTIONS
 
 # Seconds a reader is asked to wait when the database does not answer.
 RETRY_AFTER_SECONDS = 30
@@ -51,14 +54,14 @@ def event_list(request):
     # A history restore must get the whole page, or the back button shows a bare fragment.
     partial = request.htmx and not request.htmx.history_restore_request
     template = "events/event_list.html#results" if partial else "events/event_list.html"
-    return render(request, template, context, status=status)
+    return cdn.set_tags(render(request, template, context, status=status), {cdn.CHRONOLOGY})
 
 
 @require_safe
 @cache_public_page
 def event_detail(request, slug):
     event = get_object_or_404(Event.objects.public().for_listing(), slug=slug)
-    return render(
+    response = render(
         request,
         "events/event_detail.html",
         {
@@ -67,6 +70,7 @@ def event_detail(request, slug):
             "canonical_url": absolute_url(event.get_absolute_url()),
         },
     )
+    return cdn.set_tags(response, cdn.event_listing_tags([event]))
 
 
 @require_safe
@@ -84,11 +88,19 @@ def actor_detail(request, slug):
         if not actor.protected_identity
         else []
     )
-    return render(
+    response = render(
         request,
         "events/actor_detail.html",
         {"actor": actor, "page_obj": page_obj, "statements": statements, "members": members},
     )
+    tags = {cdn.tag(actor), *cdn.event_listing_tags(page_obj.object_list)}
+    tags.update(cdn.tag(member) for member in members)
+    if actor.affiliation_id:
+        tags.add(f"actor-{actor.affiliation_id}")
+    for statement in statements:
+        tags.add(f"event-{statement.event_id}")
+        tags.update(f"source-{citation.source_id}" for citation in statement.citation_list)
+    return cdn.set_tags(response, tags)
 
 
 @require_safe
@@ -100,7 +112,13 @@ def source_detail(request, slug):
         page_obj = paginate(request, events)
     except BadPage as error:
         return render(request, "events/error.html", {"message": str(error)}, status=error.status)
-    return render(request, "events/source_detail.html", {"source": source, "page_obj": page_obj})
+    response = render(
+        request, "events/source_detail.html", {"source": source, "page_obj": page_obj}
+    )
+    tags = {cdn.tag(source), *cdn.event_listing_tags(page_obj.object_list)}
+    if source.publisher_id:
+        tags.add(f"actor-{source.publisher_id}")
+    return cdn.set_tags(response, tags)
 
 
 @require_safe
@@ -112,8 +130,11 @@ def category_detail(request, slug):
         page_obj = paginate(request, events)
     except BadPage as error:
         return render(request, "events/error.html", {"message": str(error)}, status=error.status)
-    return render(
+    response = render(
         request, "events/category_detail.html", {"category": category, "page_obj": page_obj}
+    )
+    return cdn.set_tags(
+        response, {cdn.tag(category), *cdn.event_listing_tags(page_obj.object_list)}
     )
 
 
@@ -122,10 +143,40 @@ def category_detail(request, slug):
 def about(request):
     contact = settings.CORRECTIONS_CONTACT
     label = contact.removeprefix("mailto:")
-    return render(
+    response = render(
         request,
         "events/about.html",
         {"corrections_contact": contact, "corrections_contact_label": label},
+    )
+    return cdn.set_tags(response, {"about"})
+
+
+@require_safe
+@cache_public_page
+def sitemap(request):
+    return cdn.set_tags(
+        sitemap_views.sitemap(request, sitemaps=SECTIONS), {cdn.CHRONOLOGY}
+    )
+
+
+@require_safe
+@cache_public_page
+def robots_txt(request):
+    # The filtered and paginated chronology is an endless space of query strings; every page
+    # it shows has its own address in the sitemap. The admin's address is not named here:
+    # it is meant to be hard to guess.
+    lines = [
+        "User-agent: *",
+        "Disallow: /api/",
+        "Disallow: /embed/",
+        "Disallow: /oembed",
+        "Disallow: /*?",
+        "",
+        f"Sitemap: {absolute_url(reverse('events:sitemap'))}",
+        "",
+    ]
+    return cdn.set_tags(
+        HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8"), {"robots"}
     )
 
 

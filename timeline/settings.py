@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
@@ -191,6 +192,24 @@ else:
     }
 # Seconds a rendered page is kept; 0 turns page caching off (the benchmark's "uncached").
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
+
+# A CDN in front (events/cdn.py, docs/deployment.md): public pages carry cache tags, and a
+# change to the record purges exactly the tags it affects at this endpoint when it commits.
+# Empty: no purging, and no CDN may keep a page without revalidating it.
+CDN_PURGE_URL = os.environ.get("DJANGO_CDN_PURGE_URL", "").strip()
+CDN_PURGE_FORMAT = os.environ.get("DJANGO_CDN_PURGE_FORMAT", "fastly").strip().lower()
+if CDN_PURGE_FORMAT not in {"fastly", "cloudflare"}:
+    raise ImproperlyConfigured("DJANGO_CDN_PURGE_FORMAT must be fastly or cloudflare.")
+if CDN_PURGE_URL and not CDN_PURGE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("DJANGO_CDN_PURGE_URL must be an http(s) address.")
+CDN_PURGE_TOKEN = os.environ.get("DJANGO_CDN_PURGE_TOKEN", "")
+# Seconds the purge endpoint has to answer; a save never waits longer for it.
+CDN_PURGE_TIMEOUT = float(os.environ.get("DJANGO_CDN_PURGE_TIMEOUT", "") or 1.0)
+# Seconds a purged CDN keeps a page (a change purges it sooner), and how long any cache may
+# serve a stale copy while it revalidates, or while the site answers with errors.
+CDN_MAX_AGE = env_int("DJANGO_CDN_MAX_AGE", 86_400)
+CDN_STALE_WHILE_REVALIDATE = env_int("DJANGO_CDN_STALE_WHILE_REVALIDATE", 30)
+CDN_STALE_IF_ERROR = env_int("DJANGO_CDN_STALE_IF_ERROR", 86_400)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
