@@ -51,6 +51,14 @@ def event_listing_tags(events):
     """Everything a listing of events shows: each event, its category, the actors named in
     it and the sources it cites. Reads only what `for_listing()` prefetched."""
     tags = set()
+
+    def cite(citations):
+        # A citation shows its source and the source's publisher ("Novaya Gazeta, 1 April").
+        for citation in citations:
+            tags.add(f"source-{citation.source_id}")
+            if citation.source.publisher_id:
+                tags.add(f"actor-{citation.source.publisher_id}")
+
     for event in events:
         tags.add(f"event-{event.pk}")
         tags.add(f"category-{event.category_id}")
@@ -58,8 +66,8 @@ def event_listing_tags(events):
             tags.add(f"actor-{participation.actor_id}")
         for statement in event.statement_list:
             tags.add(f"actor-{statement.speaker_id}")
-            tags.update(f"source-{citation.source_id}" for citation in statement.citation_list)
-        tags.update(f"source-{citation.source_id}" for citation in event.citation_list)
+            cite(statement.citation_list)
+        cite(event.citation_list)
     return tags
 
 
@@ -207,8 +215,10 @@ class _PendingPurge:
 
     def __init__(self):
         self.tags = set()
+        self.sent = False
 
     def __call__(self):
+        self.sent = True
         purge(self.tags)
 
 
@@ -222,7 +232,11 @@ def purge_on_commit(tags):
         return
     pending = getattr(connection, "_cdn_pending_purge", None)
     # A callback discarded by a rollback is no longer registered: start a new one.
-    if pending is None or not any(func is pending for _, func, _ in connection.run_on_commit):
+    if (
+        pending is None
+        or pending.sent
+        or not any(func is pending for _, func, _ in connection.run_on_commit)
+    ):
         pending = connection._cdn_pending_purge = _PendingPurge()
         transaction.on_commit(pending, robust=True)
     pending.tags |= set(tags)

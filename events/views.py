@@ -99,7 +99,10 @@ def actor_detail(request, slug):
         tags.add(f"actor-{actor.affiliation_id}")
     for statement in statements:
         tags.add(f"event-{statement.event_id}")
-        tags.update(f"source-{citation.source_id}" for citation in statement.citation_list)
+        for citation in statement.citation_list:
+            tags.add(f"source-{citation.source_id}")
+            if citation.source.publisher_id:
+                tags.add(f"actor-{citation.source.publisher_id}")
     return cdn.set_tags(response, tags)
 
 

@@ -157,3 +157,67 @@ def record():
         expose=expose, hbo=hbo, exposé_event=exposé_event, denial=denial,
         condemnation=condemnation, draft=draft, testimony=testimony, interview=interview,
     )
+
+
+class FakeCDN:
+    """A purge endpoint on loopback (a real HTTP server in a thread) that records every
+    request it gets; `hang` makes it accept and never answer, like a CDN API that is stuck."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        self.requests = []
+        self.hang = threading.Event()
+        self.release = threading.Event()
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if fake.hang.is_set():
+                    fake.release.wait(10)
+                    return
+                fake.requests.append(SimpleNamespace(
+                    path=self.path, headers=dict(self.headers), body=body,
+                ))
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b'{"status": "ok"}')
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def purged_tags(self):
+        """Every tag purged so far, whatever the format."""
+        tags = []
+        for request in self.requests:
+            if "Surrogate-Key" in request.headers:
+                tags += request.headers["Surrogate-Key"].split()
+            else:
+                tags += json.loads(request.body)["tags"]
+        return tags
+
+    def close(self):
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def fake_cdn(settings):
+    """The CDN's purge API, faked on loopback, configured as the site's purge endpoint."""
+    cdn = FakeCDN()
+    settings.CDN_PURGE_URL = f"{cdn.url}/service/test-service/purge"
+    settings.CDN_PURGE_FORMAT = "fastly"
+    settings.CDN_PURGE_TOKEN = "fake-token"
+    settings.CDN_PURGE_TIMEOUT = 0.5
+    yield cdn
+    cdn.close()
