@@ -11,6 +11,8 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("categories/<slug:slug>/", views.category_detail, name="category_detail"),
     path("about/", views.about, name="about"),
+    path("embed/", views.embed, name="embed"),
+    path("oembed", views.oembed, name="oembed"),
     path("sitemap.xml", views.sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

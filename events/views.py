@@ -6,20 +6,21 @@ import sys
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.vary import vary_on_headers
 
-from . import cdn, http
+from . import cdn, embeds, http
 from .caching import cache_public_page, record_generation
-from .forms import EventFilterForm
+from .forms import EventFilterForm, form_errors
 from .history import public_change_log
 from .links import absolute_url
-from .middleware import POLICY
+from .middleware import EMBED_POLICY, POLICY
 from .models import Actor, Category, Event, SourceArticle, Statement
 from .pagination import BadPage, paginate
 from .sitemaps import SECTIONS
@@ -50,6 +51,9 @@ def event_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context["query_string"] = query.urlencode()
+    if form.is_valid():
+        context["embed_code"] = embeds.iframe(query)
+        context["oembed_url"] = embeds.oembed_url(embeds.full_url(query))
 
     # A history restore must get the whole page, or the back button shows a bare fragment.
     partial = request.htmx and not request.htmx.history_restore_request
@@ -91,7 +95,8 @@ def actor_detail(request, slug):
     response = render(
         request,
         "events/actor_detail.html",
-        {"actor": actor, "page_obj": page_obj, "statements": statements, "members": members},
+        {"actor": actor, "page_obj": page_obj, "statements": statements, "members": members,
+         "oembed_url": _oembed_of(actor)},
     )
     tags = {cdn.tag(actor), *cdn.event_listing_tags(page_obj.object_list)}
     tags.update(cdn.tag(member) for member in members)
@@ -116,7 +121,8 @@ def source_detail(request, slug):
     except BadPage as error:
         return render(request, "events/error.html", {"message": str(error)}, status=error.status)
     response = render(
-        request, "events/source_detail.html", {"source": source, "page_obj": page_obj}
+        request, "events/source_detail.html",
+        {"source": source, "page_obj": page_obj, "oembed_url": _oembed_of(source)},
     )
     tags = {cdn.tag(source), *cdn.event_listing_tags(page_obj.object_list)}
     if source.publisher_id:
@@ -134,7 +140,8 @@ def category_detail(request, slug):
     except BadPage as error:
         return render(request, "events/error.html", {"message": str(error)}, status=error.status)
     response = render(
-        request, "events/category_detail.html", {"category": category, "page_obj": page_obj}
+        request, "events/category_detail.html",
+        {"category": category, "page_obj": page_obj, "oembed_url": _oembed_of(category)},
     )
     return cdn.set_tags(
         response, {cdn.tag(category), *cdn.event_listing_tags(page_obj.object_list)}
@@ -152,6 +159,69 @@ def about(request):
         {"corrections_contact": contact, "corrections_contact_label": label},
     )
     return cdn.set_tags(response, {"about"})
+
+
+def _oembed_of(item):
+    """The oEmbed discovery address of a page that is the chronology filtered by its item."""
+    return embeds.oembed_url(absolute_url(item.get_absolute_url()))
+
+
+# At most this many events in an embed; it links to the full view for the rest.
+EMBED_LIMIT = 50
+
+
+@require_safe
+@cache_public_page
+@xframe_options_exempt
+def embed(request):
+    """The chronology, compact, for other sites' iframes: the only page that may be framed."""
+    form = EventFilterForm(request.GET)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "full_url": embeds.full_url(query), "site_url": settings.SITE_URL}
+    status = 200
+    if form.is_valid():
+        events = form.filter(Event.objects.public()).select_related("category").chronological()
+        listed = list(events.defer("search_vector")[:EMBED_LIMIT + 1])
+        context["events"] = listed[:EMBED_LIMIT]
+        context["more"] = len(listed) > EMBED_LIMIT
+    else:
+        status = 400
+    response = render(request, "events/embed.html", context, status=status)
+    response["Content-Security-Policy"] = EMBED_POLICY
+    return cdn.set_tags(response, {cdn.CHRONOLOGY})
+
+
+@require_safe
+@cache_public_page
+def oembed(request):
+    """The oEmbed provider (https://oembed.com/): JSON only; 400 for a request without a
+    usable url or size, 404 for an address that is not an embeddable view of this site,
+    501 for another format, as the specification asks."""
+    url = request.GET.get("url", "")
+    if request.GET.get("format", "json") != "json":
+        response = http.error_response(501, "Only format=json is provided.")
+    elif not url:
+        response = http.error_response(400, "Give the address of a page: ?url=...")
+    elif len(url) > 2000 or "\x00" in url:
+        response = http.error_response(400, "The url is too long or malformed.")
+    else:
+        try:
+            query = embeds.embed_query(url)
+            form = EventFilterForm(query)
+            if not form.is_valid():
+                response = http.error_response(
+                    400, "The address has filters that cannot be used.", form_errors(form)
+                )
+            else:
+                response = JsonResponse(embeds.oembed_answer(
+                    query, request.GET.get("maxwidth"), request.GET.get("maxheight")
+                ))
+        except embeds.NotEmbeddable as error:
+            response = http.error_response(404, str(error))
+        except ValueError as error:
+            response = http.error_response(400, str(error))
+    return cdn.set_tags(http.allow_any_origin(response), {cdn.CHRONOLOGY})
 
 
 @require_safe
