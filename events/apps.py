@@ -7,7 +7,8 @@ class EventsConfig(AppConfig):
     verbose_name = "Chronology"
 
     def ready(self):
-        from . import cdn, signals
+        from . import cdn, replica, signals
 
         signals.connect()
         cdn.connect()
+        replica.connect()

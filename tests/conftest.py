@@ -2,6 +2,8 @@
 
 import datetime
 import json
+import os
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -221,3 +223,69 @@ def fake_cdn(settings):
     settings.CDN_PURGE_TIMEOUT = 0.5
     yield cdn
     cdn.close()
+
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def replica_unavailable():
+    """Why the replica tests cannot run here, or None. Under CI=true on PostgreSQL a missing
+    replica is a failure (.ci/run sets one up), not a skip."""
+    from django.db import connections
+
+    if connections["default"].vendor != "postgresql":
+        return "a streaming replica needs PostgreSQL (DATABASE_URL)"
+    if "replica" not in connections:
+        reason = ("DATABASE_REPLICA_URL is not set (.ci/replica up makes one on port 5433; "
+                  "DATABASE_REPLICA_URL=postgres://postgres@127.0.0.1:5433/postgres)")
+        if IN_CI:
+            pytest.fail(f"CI must run the replica tests, but {reason}")
+        return reason
+    return None
+
+
+@pytest.fixture
+def replica(settings):
+    """The real streaming replica, with readers' requests routed to it (checked on every
+    read), and helpers to wait for it, pause its replay and resume it."""
+    from django.db import connections
+
+    from events import replica as routing
+
+    reason = replica_unavailable()
+    if reason:
+        pytest.skip(reason)
+    settings.REPLICA_READS = True
+    settings.REPLICA_CHECK_SECONDS = 0
+    routing.forget_health()
+
+    def run(alias, sql):
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchone()
+
+    def caught_up(timeout=15):
+        target = run("default", "SELECT pg_current_wal_lsn()")[0]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if run("replica", f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn")[0]:
+                return
+            time.sleep(0.05)
+        pytest.fail("the replica did not catch up with the primary")
+
+    paused = []
+
+    def pause():
+        caught_up()
+        run("replica", "SELECT pg_wal_replay_pause()")
+        paused.append(True)
+
+    def resume():
+        run("replica", "SELECT pg_wal_replay_resume()")
+        paused.clear()
+        caught_up()
+
+    yield SimpleNamespace(run=run, caught_up=caught_up, pause=pause, resume=resume)
+    if paused:
+        run("replica", "SELECT pg_wal_replay_resume()")
+    routing.forget_health()

@@ -158,6 +158,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "options", f"-c statement_timeout={statement_timeout_ms}"
     )
 
+# A PostgreSQL streaming replica for readers' requests (events/replica.py,
+# docs/deployment.md): reads fall back to the primary when it lags more than
+# DJANGO_REPLICA_MAX_LAG_SECONDS or cannot be reached, and a browser that just changed
+# something reads from the primary for DJANGO_REPLICA_PIN_SECONDS.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+REPLICA_READS = bool(DATABASE_REPLICA_URL)
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DJANGO_REPLICA_MAX_LAG_SECONDS", "") or 5)
+REPLICA_CHECK_SECONDS = float(os.environ.get("DJANGO_REPLICA_CHECK_SECONDS", "") or 1)
+REPLICA_PIN_SECONDS = env_int("DJANGO_REPLICA_PIN_SECONDS", 30)
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL.")
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"]["OPTIONS"]}
+    DATABASE_ROUTERS = ["events.replica.ReplicaRouter"]
+    # Before the page cache, whose generation read it routes.
+    MIDDLEWARE.insert(1, "events.replica.ReplicaMiddleware")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # backup_record writes this format: Django's JSON with timestamps to the microsecond.
