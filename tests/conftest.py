@@ -289,3 +289,87 @@ def replica(settings):
     if paused:
         run("replica", "SELECT pg_wal_replay_resume()")
     routing.forget_health()
+
+
+def _free(port):
+    import socket
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+@pytest.fixture
+def app_servers(tmp_path):
+    """Two gunicorn app servers (ports 8160 and 8161) on this test's PostgreSQL database,
+    sharing one Redis for their page cache, as docs/deployment.md scales out."""
+    import subprocess
+    import sys
+    import urllib.request
+    import uuid
+
+    from django.conf import settings
+    from django.db import connections
+
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("other processes cannot see an SQLite test database (needs DATABASE_URL)")
+    try:
+        import redis
+
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=0.5).ping()
+    except Exception as error:  # noqa: BLE001 (any failure means: no Redis to share)
+        if IN_CI:
+            pytest.fail(f"CI must run the shared-Redis test, but Redis is not answering: {error}")
+        pytest.skip(f"Redis is not answering on 127.0.0.1:6379 ({error})")
+    database = connections["default"].settings_dict
+    prefix = f"app-servers-test-{uuid.uuid4().hex}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+                        f"{database['NAME']}",
+        "DJANGO_CACHE_URL": "redis://127.0.0.1:6379/0",
+        "DJANGO_CACHE_KEY_PREFIX": prefix,
+        "DJANGO_PAGE_CACHE_SECONDS": "600",
+        "DJANGO_SITE_URL": "http://127.0.0.1:8160",
+        "DJANGO_API_THROTTLE_RATE": "",
+    }
+    env.pop("DATABASE_REPLICA_URL", None)
+    servers, logs = [], []
+    for port in (8160, 8161):
+        if not _free(port):
+            pytest.fail(f"port {port} (this branch's range) is taken")
+        log = open(tmp_path / f"gunicorn-{port}.log", "wb")  # noqa: SIM115
+        logs.append(log)
+        servers.append(subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", "timeline.wsgi", "--bind", f"127.0.0.1:{port}",
+             "--workers", "1", "--timeout", "30"],
+            cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+        ))
+    try:
+        for port in (8160, 8161):
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        pytest.fail(f"gunicorn on {port} did not start: "
+                                    + (tmp_path / f"gunicorn-{port}.log").read_text())
+                    time.sleep(0.2)
+        yield SimpleNamespace(ports=(8160, 8161), cache_prefix=prefix)
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        for log in logs:
+            log.close()
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=6379)
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)

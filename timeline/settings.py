@@ -196,6 +196,8 @@ def redis_cache(url):
         "BACKEND": "events.cache_backends.FailSoftRedisCache",
         "LOCATION": url,
         "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        # Several sites (or test runs) sharing one Redis keep apart with a prefix each.
+        "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", ""),
     }
 
 
