@@ -32,14 +32,15 @@ $(VENV)/.installed-test: $(VENV)/.installed-run
 install: $(VENV)/.installed-run
 install-test: $(VENV)/.installed-test browser-deps
 
-# axe-core for the accessibility tests, from the npm registry at the version package-lock.json
-# pins. Without npm the browser tests skip and say why (under CI=true they fail instead).
-AXE := tests/browser/node_modules/axe-core/axe.min.js
-browser-deps: $(AXE)
-$(AXE): tests/browser/package.json tests/browser/package-lock.json
+# axe-core for the accessibility tests and Knight Lab's TimelineJS for the export test, from the
+# npm registry at the versions package-lock.json pins. Without npm the browser tests that need
+# them skip and say why (under CI=true they fail instead).
+BROWSER_DEPS := tests/browser/node_modules/.installed
+browser-deps: $(BROWSER_DEPS)
+$(BROWSER_DEPS): tests/browser/package.json tests/browser/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error && touch $@; \
-	else echo "npm not found: skipping axe-core (the accessibility tests will skip)."; fi
+	else echo "npm not found: skipping axe-core and TimelineJS (the tests needing them will skip)."; fi
 
 run: export DJANGO_DEBUG ?= 1
 run: export DJANGO_SITE_URL ?= http://$(HOST):$(PORT)

@@ -41,6 +41,16 @@ class FilterForm(forms.Form):
     def is_filtered(self):
         return self.is_bound and any(self.cleaned_data.get(name) for name in self.fields)
 
+    @property
+    def active_count(self):
+        """How many filters the reader set, as the form shows them: each ticked box counts."""
+        if not self.is_bound:
+            return 0
+        getlist = getattr(self.data, "getlist", lambda name: [self.data.get(name)])
+        return sum(
+            1 for name in self.fields for value in getlist(name) if value and str(value).strip()
+        )
+
 
 class DateRangeMixin:
     """A date_from/date_to pair of partial dates, each end read as a whole period."""

@@ -6,7 +6,7 @@ import sys
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.vary import vary_on_headers
 
 from . import cdn, embeds, http
+from .axis import build_axis
 from .caching import cache_public_page, record_generation
 from .forms import EventFilterForm, form_errors
 from .history import public_change_log
@@ -44,6 +45,11 @@ def event_list(request):
             context["result_count"] = page_obj.paginator.count
             context["count_is_exact"] = page_obj.paginator.count_is_exact
             context["count_limit"] = f"{page_obj.paginator.count_limit or 0:,}"
+            if page_obj.paginator.count:
+                # The count, already made, tells the axis whether to draw marks or counts.
+                context["axis"] = build_axis(
+                    events, params=request.GET, count=page_obj.paginator.count
+                )
         except BadPage as error:
             context["page_error"], status = str(error), error.status
     else:
@@ -185,6 +191,13 @@ def embed(request):
         listed = list(events.defer("search_vector")[:EMBED_LIMIT + 1])
         context["events"] = listed[:EMBED_LIMIT]
         context["more"] = len(listed) > EMBED_LIMIT
+        if listed:
+            # Its period links open that period on the full site, like every link here.
+            context["axis"] = build_axis(
+                events, params=request.GET, base=embeds.full_url(QueryDict()),
+                htmx_target=None,
+                count=len(listed) if len(listed) <= EMBED_LIMIT else None,
+            )
     else:
         status = 400
     response = render(request, "events/embed.html", context, status=status)

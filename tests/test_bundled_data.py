@@ -7,13 +7,18 @@ is tested in test_chronology.py.
 """
 
 import datetime
+import gzip
 import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.urls import reverse
 
+from events.axis import build_axis
 from events.models import (
     Actor,
     Category,
@@ -571,3 +576,23 @@ def test_audit_record_passes_on_the_bundled_record(bundled):
     output = StringIO()
     call_command("audit_record", stdout=output)
     assert "The record keeps every rule the audit checks." in output.getvalue()
+
+
+# Size budgets of the chronology's first screen (issue 15), measured on the bundled record
+# here, where it is loaded once.
+
+def test_the_time_axis_of_100_events_is_within_8_kb_gzipped(bundled):
+    first_100 = Event.objects.public().chronological().values_list("pk", flat=True)[:100]
+    axis = build_axis(Event.objects.filter(pk__in=list(first_100)), params=QueryDict())
+    assert axis.mode == "marks" and axis.count == 100
+    html = render_to_string("events/_axis.html", {"axis": axis}).encode()
+    # Level 2: what the site compresses an uncached page with (events/middleware.py).
+    assert len(gzip.compress(html, 2)) <= 8 * 1024
+
+
+def test_the_first_load_of_the_chronology_is_under_60_kb_gzipped(client, bundled):
+    response = client.get(reverse("events:event_list"), HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert response.context["axis"].mode == "marks"
+    assert response.context["axis"].count == Event.objects.public().count()
+    assert len(response.content) < 60 * 1024

@@ -48,8 +48,15 @@ def test_bad_filters_in_an_embed_are_a_400_with_the_message(client, record):
 
 
 def test_the_embed_has_a_constant_number_of_queries(client, record, django_assert_num_queries):
-    with django_assert_num_queries(2):  # the category's slug, the events
+    with django_assert_num_queries(3):  # the category's slug, the events, the axis
         client.get("/embed/", {"category": "denials"})
+
+
+def test_the_embed_draws_the_axis_whose_periods_open_the_full_site(client, record):
+    page = client.get("/embed/", {"category": "denials"}).content.decode()
+    assert '<figure class="axis"' in page
+    assert 'href="http://testserver/?category=denials&amp;date_from=2017-07' in page
+    assert "hx-get" not in page
 
 
 @pytest.mark.parametrize("page_url, filters", [

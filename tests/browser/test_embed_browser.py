@@ -52,3 +52,16 @@ def test_the_embeds_links_open_the_full_site(page, newsroom, live_server, event,
     assert full.url == live_server.url + event.get_absolute_url()
     assert full.locator("h1").inner_text() == "Kadyrov denies on HBO"
     assert page.url == f"{newsroom.url}/article"  # the reader keeps the article
+
+
+def test_the_embeds_time_axis_opens_the_full_site_too(page, newsroom, live_server, event,
+                                                     settings):
+    settings.SITE_URL = live_server.url
+    newsroom_article(page, newsroom, live_server, {"embed": "/embed/?category=denials"})
+    with page.context.expect_page() as opened:
+        page.frame_locator("#embed").locator("a.ax-period").first.click()
+    full = opened.value
+    full.wait_for_load_state()
+    assert full.url.startswith(live_server.url + "/?category=denials&date_from=2017-04")
+    assert "Kadyrov denies on HBO" in full.content()
+    assert page.url == f"{newsroom.url}/article"
