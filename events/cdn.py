@@ -166,11 +166,39 @@ def _item_changed(item, before, deleted):
     return {CHRONOLOGY, tag(item)}
 
 
+def _related_changed(item, before, deleted):
+    """Any other part of the record (a place, a claim, ...): the lists, whose pages every
+    change can alter (new page types are tagged `chronology` unless their view says more),
+    and the pages of the events it belongs to: its own `event`, its parent's (a claim's
+    value), or the events related to it (a place's)."""
+    tags = {CHRONOLOGY}
+    event_ids = set()
+    if getattr(item, "event_id", None):
+        event_ids.add(item.event_id)
+    for field in item._meta.concrete_fields:
+        target = field.related_model
+        if (field.many_to_one and target is not None and target._meta.model_name != "event"
+                and any(f.name == "event" for f in target._meta.concrete_fields)):
+            parent_id = getattr(item, field.attname)
+            if parent_id:
+                event_ids.update(
+                    target._base_manager.filter(pk=parent_id).values_list("event_id", flat=True)
+                )
+    related = getattr(item, "events", None)
+    if item.pk is not None and not deleted and hasattr(related, "values_list"):
+        event_ids.update(related.values_list("pk", flat=True))
+    tags.update(f"event-{event_id}" for event_id in event_ids if event_id)
+    return tags
+
+
 def _watched():
     from .models import Actor, Category, Citation, Event, EventActor, SourceArticle, Statement
+    from .signals import RECORD_MODELS
 
     # model: (how its change is tagged, the fields whose loaded values it compares)
+    others = {model: (_related_changed, ()) for model in RECORD_MODELS}
     return {
+        **others,
         Event: (_event_changed, ("status", "category_id")),
         EventActor: (_participation_changed, ("event_id", "actor_id")),
         Statement: (_statement_changed, ("speaker_id", "event_id")),

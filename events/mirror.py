@@ -58,7 +58,10 @@ class ExportError(Exception):
 def view_directory(query):
     """The folder that stands for a query string on a static host, or None when a static
     host cannot offer that view. Empty values are ignored, as the filter form sends them."""
-    params = {key: value for key, value in parse_qsl(query) if value}
+    pairs = [(key, value) for key, value in parse_qsl(query) if value]
+    params = dict(pairs)
+    if len(params) != len(pairs):
+        return None  # several categories at once, say: a free filter
     parts = []
     month = params.pop("date_from", None)
     if month is not None:
@@ -234,7 +237,9 @@ class Exporter:
         for tag in TAG.findall(text):
             if _keeps_absolute(tag):
                 continue
-            for _, value, _ in ATTRIBUTE.findall(tag):
+            for attribute, value, _ in ATTRIBUTE.findall(tag):
+                if "action" in attribute:
+                    continue  # a form's target is not a page: it stays on the live site
                 target = urljoin(page_url, html.unescape(value)).split("#")[0]
                 if target and self.mirrorable(target):
                     yield self.site_relative(target)
@@ -264,7 +269,11 @@ class Exporter:
             if value.startswith(("#", "mailto:", "data:")) or not value:
                 return match.group(0)
             target, _, fragment = urljoin(page_url, value).partition("#")
-            new = self.link(name, target)
+            if "action" in match.group(1):
+                split = self.split(target)
+                new = None if split is None else settings.SITE_URL + self.site_relative(target)
+            else:
+                new = self.link(name, target)
             if new is None:
                 return match.group(0)
             return match.group(1) + html.escape(new + (f"#{fragment}" if fragment else "")) \

@@ -157,3 +157,21 @@ def test_export_refuses_a_folder_with_something_in_it(record, tmp_path):
     with pytest.raises(CommandError, match="not empty"):
         call_command("export_site", str(tmp_path))
     assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("query, folder", [
+    ("", ""),
+    ("page=1", ""),
+    ("page=3", "page-3"),
+    ("date_from=2017-04&date_to=2017-04", "chronology/2017-04"),
+    ("date_to=2017-04&date_from=2017-04&page=2&q=", "chronology/2017-04/page-2"),
+    ("category=denials", "chronology/category/denials"),
+    ("category=denials&category=reporting", None),
+    ("date_from=2017-04&date_to=2017-05", None),
+    ("date_from=2017-04-01&date_to=2017-04-01", None),
+    ("q=Kadyrov", None),
+    ("category=../../etc", None),
+    ("page=two", None),
+])
+def test_only_views_a_static_host_can_serve_get_a_folder(query, folder):
+    assert mirror.view_directory(query) == folder
