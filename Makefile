@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test install install-test browser-deps constraints clean
+.PHONY: help run test install install-test browser-deps map-deps constraints clean map-data
 
 help:
 	@echo "make run    install, migrate, load the bundled chronology, serve on http://$(HOST):$(PORT)"
@@ -30,7 +30,7 @@ $(VENV)/.installed-test: $(VENV)/.installed-run
 	@touch $@
 
 install: $(VENV)/.installed-run
-install-test: $(VENV)/.installed-test browser-deps
+install-test: $(VENV)/.installed-test browser-deps map-deps
 
 # axe-core for the accessibility tests and Knight Lab's TimelineJS for the export test, from the
 # npm registry at the versions package-lock.json pins. Without npm the browser tests that need
@@ -41,6 +41,20 @@ $(BROWSER_DEPS): tests/browser/package.json tests/browser/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: skipping axe-core and TimelineJS (the tests needing them will skip)."; fi
+
+# world-atlas (Natural Earth outlines) for the test that rebuilds events/fixtures/map_outlines.json
+# and checks it matches the committed file. The site itself never needs it: it reads the
+# committed file. Without npm that test skips (under CI=true it fails instead).
+ATLAS := mapdata/node_modules/world-atlas/countries-110m.json
+map-deps: $(ATLAS)
+$(ATLAS): mapdata/package.json mapdata/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix mapdata --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: skipping world-atlas (the map data check will skip)."; fi
+
+# Rebuild the committed map outlines after changing the projection or the world-atlas pin.
+map-data: install map-deps
+	$(BIN)/python manage.py build_map_data
 
 run: export DJANGO_DEBUG ?= 1
 run: export DJANGO_SITE_URL ?= http://$(HOST):$(PORT)
@@ -71,7 +85,7 @@ constraints:
 	rm -rf $(VENV)/constraints-venv
 
 clean:
-	rm -rf $(VENV) staticfiles tests/browser/node_modules
+	rm -rf $(VENV) staticfiles tests/browser/node_modules mapdata/node_modules
 
 # The performance benchmark (bench/README.md): gunicorn + wrk against SQLite and PostgreSQL at
 # 100, 10,000 and 100,000 synthetic events. Not part of `make test`. Takes ~20-30 minutes;

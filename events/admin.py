@@ -23,6 +23,7 @@ from .admin_forms import (
     CitationAdminForm,
     CitationRequiredFormSet,
     EventAdminForm,
+    PlaceAdminForm,
     SourceArticleAdminForm,
     StatementAdminForm,
     StatementInlineForm,
@@ -36,6 +37,8 @@ from .models import (
     Citation,
     Event,
     EventActor,
+    EventPlace,
+    Place,
     SourceArticle,
     Statement,
     Status,
@@ -136,6 +139,13 @@ class EventActorInline(SafeAutocompleteMixin, admin.TabularInline):
     extra = 1
 
 
+class EventPlaceInline(SafeAutocompleteMixin, admin.TabularInline):
+    model = EventPlace
+    fields = ["place"]
+    autocomplete_fields = ["place"]
+    extra = 1
+
+
 class StatementInline(SafeAutocompleteMixin, admin.StackedInline):
     model = Statement
     form = StatementInlineForm
@@ -204,7 +214,7 @@ class EventAdmin(PublishActionsMixin, RecordAdmin):
     ]
     readonly_fields = ["created_at", "updated_at"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [EventCitationInline, EventActorInline, StatementInline]
+    inlines = [EventCitationInline, EventActorInline, EventPlaceInline, StatementInline]
     list_display = [
         "title", "date_column", "category", "status", "verification", "citation_count_column"
     ]
@@ -350,3 +360,21 @@ class CitationAdmin(RecordAdmin):
     @admin.display(description="Excerpt")
     def excerpt_column(self, citation):
         return short(citation.excerpt)
+
+
+@admin.register(Place)
+class PlaceAdmin(RecordAdmin):
+    form = PlaceAdminForm
+    fields = ["name", "slug", "kind", ("latitude", "longitude"), "radius_km", "sensitive",
+              "aliases", "description", "opened_version"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_display = ["name", "kind", "radius_km", "sensitive", "event_count"]
+    list_filter = ["kind", "sensitive"]
+    search_fields = ["name", "aliases", "slug"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(event_count=Count("event_places"))
+
+    @admin.display(description="Events", ordering="event_count")
+    def event_count(self, place):
+        return place.event_count

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from .history import changes_since
-from .models import Actor, Category, Citation, Event, SourceArticle, Statement, Status
+from .models import Actor, Category, Citation, Event, Place, SourceArticle, Statement, Status
 from .partial_dates import PartialDateFormField, PartialDateFormMixin
 
 
@@ -203,6 +203,13 @@ class CategoryAdminForm(VersionedModelForm):
     class Meta:
         model = Category
         fields = ["name", "slug", "description"]
+
+
+class PlaceAdminForm(VersionedModelForm):
+    class Meta:
+        model = Place
+        fields = ["name", "slug", "kind", "latitude", "longitude", "radius_km", "sensitive",
+                  "aliases", "description"]
 
 
 class CitationAdminForm(VersionedModelForm):

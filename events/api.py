@@ -28,7 +28,16 @@ from .forms import (
     form_errors,
 )
 from .http import InvalidParameters
-from .models import Actor, Category, Citation, Event, EventActor, SourceArticle, Statement
+from .models import (
+    Actor,
+    Category,
+    Citation,
+    Event,
+    EventActor,
+    Place,
+    SourceArticle,
+    Statement,
+)
 from .pagination import MAX_OFFSET, LinkedLimitOffsetPagination, page_link
 from .schemas import (
     ActorDetailOut,
@@ -37,6 +46,8 @@ from .schemas import (
     ErrorOut,
     EventDetailOut,
     EventOut,
+    PlaceDetailOut,
+    PlaceOut,
     SourceDetailOut,
     SourceOut,
     StatementOut,
@@ -344,6 +355,49 @@ def get_category(request, slug: str = Path(..., max_length=SLUG_MAX_LENGTH)):
     return category
 
 
+# Places ---------------------------------------------------------------------------------------
+
+
+def _places(request):
+    """The places of the published events matching the request's filters, with their number
+    of such events: one query, whatever the number of places."""
+    events = filtered(EventFilterForm, request, Event.objects.public())
+    return Place.objects.with_event_count(events).order_by("name", "pk")
+
+
+@router.get(
+    "/places",
+    response={200: list[PlaceOut], **ERRORS},
+    url_name="place_list",
+    tags=["places"],
+    summary="List the places of the published events, at their published precision",
+    description="Takes the events' filters: only the places of matching events are listed, "
+    "each with its number of matching events. A sensitive place (`approximate`) is given "
+    "only as its town or area, rounded, within `radius_km`.",
+    openapi_extra=form_parameters(EventFilterForm),
+)
+@paginate(LinkedLimitOffsetPagination)
+def list_places(request):
+    return _places(request)
+
+
+@router.get(
+    "/places/{slug}",
+    response={200: PlaceDetailOut, **ERRORS},
+    url_name="place_detail",
+    tags=["places"],
+    summary="One place, with its published events",
+)
+def get_place(request, slug: str = Path(..., max_length=SLUG_MAX_LENGTH)):
+    place = Place.objects.with_event_count().filter(slug=slug).first()
+    if place is None:
+        raise Http404(f"No place of a published event has the slug “{slug}”.")
+    place.events_served = list(
+        Event.objects.public().filter_by(place=place).select_related("category").chronological()
+    )
+    return place
+
+
 # Exports --------------------------------------------------------------------------------------
 
 
@@ -382,3 +436,25 @@ def export_timelinejs(request, response: HttpResponse, filters: Query[TimelineEx
 def export_events_csv(request, filters: Query[CsvExportParams]):
     events, total = _export_slice(request, filters)
     return _add_export_links(request, exports.events_csv(request, events), filters, total)
+
+
+@router.get(
+    "/exports/places.geojson",
+    response={200: None, **ERRORS},
+    url_name="export_places_geojson",
+    tags=["exports"],
+    summary="The places of the filtered events as GeoJSON (RFC 7946)",
+    openapi_extra={
+        **form_parameters(EventFilterForm),
+        "responses": {
+            200: {
+                "description": "A GeoJSON FeatureCollection: one Point per place (longitude, "
+                "latitude, WGS 84, at the place's published precision), with its name, kind, "
+                "radius_km, approximate and its number of matching events.",
+                "content": {"application/geo+json": {"schema": {"type": "object"}}},
+            }
+        },
+    },
+)
+def export_places_geojson(request):
+    return exports.places_geojson(request, _places(request))

@@ -16,7 +16,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from .excerpts import collapse_whitespace, read_kept_text
-from .models import Actor, Category, Citation, Event, EventActor, SourceArticle, Statement
+from .models import (
+    Actor,
+    Category,
+    Citation,
+    Event,
+    EventActor,
+    EventPlace,
+    Place,
+    SourceArticle,
+    Statement,
+)
 
 DEFAULT_TEXTS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
 
@@ -29,6 +39,8 @@ ITEM_LABELS = {
     EventActor: ("Actor of event", lambda row: f"{row.event.slug}: {row.actor.slug}"),
     Statement: ("Statement", lambda row: f"{row.pk} ({row.speaker.slug})"),
     Citation: ("Citation", lambda row: f"{row.pk} of {row.source.slug}"),
+    Place: ("Place", lambda row: row.slug),
+    EventPlace: ("Place of event", lambda row: f"{row.event.slug}: {row.place.slug}"),
 }
 
 
@@ -49,6 +61,7 @@ def audit_record(texts=DEFAULT_TEXTS):
     _statement_kinds(audit)
     _sources(audit)
     _order(audit)
+    _sensitive_places(audit)
     _excerpts(audit, Path(texts) if texts else None)
     return audit
 
@@ -62,6 +75,8 @@ def _rows():
     yield from Statement.objects.select_related("speaker", "event").prefetch_related(
         "citations").order_by("pk")
     yield from Citation.objects.select_related("statement", "source", "event").order_by("pk")
+    yield from Place.objects.order_by("pk")
+    yield from EventPlace.objects.select_related("event", "place").order_by("pk")
 
 
 def _model_rules(audit):
@@ -120,6 +135,16 @@ def _order(audit):
                 f"listed at {event.sort_date}, but its date places it at "
                 f"{event.chronology_date()}: save it again to put it back in order.",
             )
+
+
+def _sensitive_places(audit):
+    """A sensitive place is stored only rounded to its town (Place.save); a row written
+    around save() (an update, a raw import) could hold the precise point. Pages never show it
+    (published_coordinates rounds again), but the record must not keep it."""
+    for place in Place.objects.filter(sensitive=True).order_by("pk"):
+        if (place.latitude, place.longitude) != place.snapped_coordinates():
+            audit.report(place, "a sensitive place stored more precisely than its town: "
+                         "save it again to keep only the rounded point.")
 
 
 def compare_excerpts(folder):

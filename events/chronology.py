@@ -32,6 +32,8 @@ from .models import (
     Citation,
     Event,
     EventActor,
+    EventPlace,
+    Place,
     SourceArticle,
     Statement,
     Status,
@@ -40,8 +42,13 @@ from .models import (
 from .partial_dates import PartialDate
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "fixtures" / "chronology.json"
+# The places of the bundled events, in their own file beside the chronology (keyed by slugs):
+# {"places": [{"slug", "name", "kind", "latitude", "longitude", "radius_km", "sensitive",
+# "aliases": [...], "description"}], "events": {"<event slug>": ["<place slug>", ...]}}.
+PLACES_FILENAME = "places.json"
 
-KINDS = ("categories", "actors", "sources", "events", "event_actors", "statements", "citations")
+KINDS = ("categories", "actors", "sources", "events", "event_actors", "statements", "citations",
+         "places", "event_places")
 
 
 class ChronologyDataError(ValueError):
@@ -62,13 +69,29 @@ def load_chronology(path=DEFAULT_PATH):
     Returns {kind: {"created": n, "existing": n}} for each kind in KINDS.
     """
     data = read_data_file(path)
+    places = read_places_file(path)
     loader = _Loader()
     # One revision for the whole load: the history starts here, so the first correction a
     # curator makes shows in the public change log as a change from the bundled text.
     with transaction.atomic(), reversion.create_revision():
         reversion.set_comment(LOADED_COMMENT.format(Path(path).name))
         loader.load(data)
+        loader.load_places(places, data)
     return loader.counts
+
+
+def read_places_file(chronology_path):
+    """The places file beside a chronology file, or an empty one if there is none there."""
+    path = Path(chronology_path).with_name(PLACES_FILENAME)
+    if not path.exists():
+        return {"places": [], "events": {}}
+    data = read_data_file(path)
+    if not isinstance(data.get("places", []), list) or not isinstance(data.get("events", {}),
+                                                                       dict):
+        raise ChronologyDataError(
+            f"{path} must hold a list “places” and an object “events” (event slug: place slugs)."
+        )
+    return data
 
 
 def read_data_file(path):
@@ -123,6 +146,7 @@ class _Loader:
         self.categories = {}
         self.actors = {}
         self.sources = {}
+        self.places = {}
         self.new_actor_slugs = set()
 
     def _find_or_create(self, kind, model, natural_key, build, label):
@@ -336,6 +360,59 @@ class _Loader:
             label,
         )
 
+    @staticmethod
+    def build_place(item, label):
+        aliases = item.get("aliases", [])
+        if not isinstance(aliases, list):
+            raise ChronologyDataError(f"{label}: aliases must be a list of names.")
+        try:
+            latitude, longitude = float(item["latitude"]), float(item["longitude"])
+        except (KeyError, TypeError, ValueError):
+            raise ChronologyDataError(f"{label}: latitude and longitude are numbers.") from None
+        place = Place(
+            slug=item["slug"],
+            name=item["name"],
+            kind=item.get("kind", Place.Kind.CITY),
+            latitude=latitude,
+            longitude=longitude,
+            radius_km=item.get("radius_km", 10),
+            sensitive=item.get("sensitive", False),
+            aliases="\n".join(aliases),
+            description=item.get("description", ""),
+        )
+        if place.sensitive:
+            place.latitude, place.longitude = place.snapped_coordinates()
+        return place
+
+    def load_places(self, places, data):
+        """The places file: missing places, then missing links of events to them. A link to an
+        event the chronology file does not hold is a mistake in the file; one to an event a
+        curator has since deleted is skipped."""
+        for item in places.get("places", []):
+            label = f"Place {item.get('slug')!r}"
+            self.places[item["slug"]], _ = self._find_or_create(
+                "places", Place, {"slug": item["slug"]},
+                lambda item=item, label=label: self.build_place(item, label), label,
+            )
+        bundled_events = {item["slug"] for item in data.get("events", [])}
+        events = {event.slug: event for event in Event.objects.filter(
+            slug__in=list(places.get("events", {})))}
+        for event_slug, place_slugs in places.get("events", {}).items():
+            label = f"Places of event {event_slug!r}"
+            if event_slug not in bundled_events:
+                raise ChronologyDataError(f"{label}: there is no event {event_slug!r} in the "
+                                          "chronology file.")
+            event = events.get(event_slug)
+            if event is None:
+                continue
+            for place_slug in place_slugs:
+                place = self._lookup(self.places, place_slug, "place", label)
+                self._find_or_create(
+                    "event_places", EventPlace, {"event": event, "place": place},
+                    lambda event=event, place=place: EventPlace(event=event, place=place),
+                    f"{label}, place {place_slug!r}",
+                )
+
 
 # Upgrading a database loaded from an earlier bundled file
 
@@ -355,6 +432,8 @@ BUNDLED_FIELDS = {
     Statement: ["kind", "quote", "speaker", "venue", "status", "date", "date_precision",
                 "date_approximate"],
     Citation: ["excerpt", "is_summary", "note"],
+    Place: ["name", "kind", "latitude", "longitude", "radius_km", "sensitive", "aliases",
+            "description"],
 }
 # Never compared: counters and timestamps every save moves, and derived columns.
 UNCOMPARED = {"version", "created_at", "updated_at", "sort_date", "search_vector"}
@@ -373,9 +452,11 @@ def upgrade_chronology(path=DEFAULT_PATH):
     Returns an UpgradeReport.
     """
     data = read_data_file(path)
+    places = read_places_file(path)
     upgrader = _Upgrader(Path(path).name)
     with transaction.atomic():
         upgrader.upgrade(data)
+        upgrader.upgrade_places(places, data)
     return upgrader.report
 
 
@@ -485,6 +566,20 @@ class _Upgrader(_Loader):
         self.withdraw(set(self.events_in(data)))
         Event.objects.all().refresh_search_vectors()
 
+    def upgrade_places(self, places, data):
+        """Missing places and links are created as a load creates them; a bundled place no
+        curator has edited takes the file's values (a moved point, a wider radius). Links
+        are only ever added: a curator may have moved an event to a better place."""
+        before = set(Place.objects.values_list("slug", flat=True))
+        with reversion.create_revision():
+            reversion.set_comment(UPGRADE_COMMENT.format(self.filename))
+            self.load_places(places, data)
+        self.report.created += [f"Place {item['slug']!r}" for item in places.get("places", [])
+                                if item["slug"] not in before]
+        for item in places.get("places", []):
+            if item["slug"] in before:
+                self.upgrade_row("Place", Place, item)
+
     @staticmethod
     def events_in(data):
         return [item["slug"] for item in data.get("events", [])]
@@ -496,6 +591,7 @@ class _Upgrader(_Loader):
             Category: lambda: self.build_category(item),
             Actor: lambda: self._actor_with_affiliation(item, label),
             SourceArticle: lambda: self.build_source(item, label),
+            Place: lambda: self.build_place(item, label),
         }[model]
         wanted = build()
         changed = _differs(current, wanted)

@@ -6,11 +6,13 @@ they honour the page's filters and run a fixed number of queries.
 
 import csv
 import io
+import json
 
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join, linebreaks
 
+from .forms import EventFilterForm
 from .links import absolute_url
 from .partial_dates import Precision
 
@@ -30,6 +32,7 @@ CSV_COLUMNS = [
     "date_display",
     "category",
     "location",
+    "places",
     "verification",
     "verification_note",
     "summary",
@@ -173,6 +176,7 @@ def event_row(request, event):
         event.date_display,
         event.category.name,
         event.location,
+        " | ".join(place.published_label for place in event.place_list),
         event.verification,
         event.verification_note,
         event.summary,
@@ -202,4 +206,46 @@ def events_csv(request, events):
         "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8; header=present"
     )
     response["Content-Disposition"] = 'attachment; filename="chechnya-2017-events.csv"'
+    return response
+
+
+GEOJSON_CONTENT_TYPE = "application/geo+json"
+
+
+def place_feature(place, events_url):
+    """One place as a GeoJSON Feature: a Point at its published precision, [longitude,
+    latitude] in that order (RFC 7946, 3.1.1), never more precise than the place's radius."""
+    latitude, longitude = place.published_coordinates
+    return {
+        "type": "Feature",
+        "id": place.slug,
+        "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
+        "properties": {
+            "slug": place.slug,
+            "name": place.name,
+            "kind": place.kind,
+            "radius_km": place.published_radius_km,
+            "approximate": place.sensitive,
+            "event_count": place.event_count,
+            "url": absolute_url(place.get_absolute_url()),
+            "events_url": events_url,
+        },
+    }
+
+
+def places_geojson(request, places):
+    """The places (with `event_count`) as a GeoJSON FeatureCollection; each feature links to
+    the chronology filtered to it, with the request's other filters kept."""
+    query = QueryDict(mutable=True)
+    for name in EventFilterForm.base_fields:
+        if name != "place" and request.GET.getlist(name):
+            query.setlist(name, request.GET.getlist(name))
+    chronology = absolute_url(reverse("events:event_list"))
+    features = []
+    for place in places:
+        query.setlist("place", [place.slug])
+        features.append(place_feature(place, f"{chronology}?{query.urlencode()}"))
+    body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+    response = HttpResponse(body, content_type=f"{GEOJSON_CONTENT_TYPE}; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="chechnya-2017-places.geojson"'
     return response

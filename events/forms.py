@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .models import Actor, Category, Event, SourceArticle, Verification
+from .models import Actor, Category, Event, Place, SourceArticle, Verification
 from .partial_dates import MAX_INPUT_LENGTH, PartialDateFormField
 from .widgets import FastCheckboxes, FastSelect
 
@@ -109,10 +109,15 @@ class EventFilterForm(DateRangeMixin, FilterForm):
         label="Verification", required=False, choices=Verification.choices,
         help_text="Any of these: reported, corroborated or disputed.", widget=FastCheckboxes,
     )
+    place = forms.ModelChoiceField(
+        label="Place", queryset=Place.objects.public(), to_field_name="slug", required=False,
+        help_text="Events that happened at this place (a city, a country, a region).",
+        empty_label="Any place", widget=FastSelect(cache_name="place"),
+    )
 
     def render_choices_from(self, generation):
         """Lets the long choice lists be served from the cache for this record generation."""
-        for name in ("category", "actor", "source", "publisher"):
+        for name in ("category", "actor", "source", "publisher", "place"):
             self.fields[name].widget.generation = generation
 
 

@@ -14,6 +14,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, connections, models
 from django.db.models import (
     Count,
@@ -322,6 +323,201 @@ def pseudonymous_slug(name, slug, other_actors):
     return candidate
 
 
+class PlaceKind(models.TextChoices):
+    CITY = "city", "City or town"
+    BUILDING = "building", "Building or site"
+    REGION = "region", "Region"
+    COUNTRY = "country", "Country"
+
+
+# A sensitive place (a detention site, a safe house) is never shown closer than this: its town
+# at best, whatever the sources say. Its coordinates are stored already snapped to a grid of
+# SENSITIVE_GRID_DEGREES (about 11 km), so the precise point is not in the database at all.
+SENSITIVE_MIN_RADIUS_KM = 10
+SENSITIVE_GRID_DEGREES = 0.1
+
+
+def published_decimals(radius_km):
+    """Decimal places of a coordinate published at this radius: none finer than about a
+    tenth of the radius (0.1° of latitude is about 11 km, 0.01° about 1 km)."""
+    if radius_km >= 1000:
+        return 0
+    if radius_km >= 100:
+        return 1
+    if radius_km >= 10:
+        return 2
+    return 3
+
+
+def snap_to_grid(value, step=SENSITIVE_GRID_DEGREES):
+    return round(round(value / step) * step, 6)
+
+
+class PlaceQuerySet(models.QuerySet):
+    def public(self):
+        """Places linked to at least one published event: the others stay unknown to
+        readers (a place only a draft names could leak the draft)."""
+        return self.filter(Exists(
+            EventPlace.objects.filter(place=OuterRef("pk"), event__status=Status.PUBLISHED)
+        ))
+
+    def with_event_count(self, events=None):
+        """Each place's number of `events` (default: the published ones), as `event_count`;
+        places with none are dropped. One query, whatever the number of places."""
+        events = Event.objects.public() if events is None else events
+        links = (
+            EventPlace.objects.filter(place=OuterRef("pk"), event__in=events.values("pk"))
+            .order_by().values("place").annotate(n=Count("pk")).values("n")
+        )
+        return self.annotate(event_count=Coalesce(Subquery(links), 0)).filter(event_count__gt=0)
+
+    def search(self, text):
+        return self.filter(every_word_in(["name", "aliases"], text))
+
+
+@reversion.register()
+class Place(Versioned, models.Model):
+    """Where events happened, at a stated precision. A sensitive place is only ever shown
+    approximately: its coordinates are stored snapped to a grid and its radius is at least
+    SENSITIVE_MIN_RADIUS_KM, so no surface can give away more than the town."""
+
+    Kind = PlaceKind
+
+    name = models.CharField(
+        max_length=200,
+        help_text="The name readers know: “Grozny”, “Moscow”, “House of Commons, London”. "
+        "For a sensitive place, the town or area only (“Argun”), never the site itself.",
+    )
+    slug = models.SlugField(
+        max_length=200, unique=True,
+        help_text="The place's permanent address: never change it once published.",
+    )
+    kind = models.CharField(max_length=20, choices=PlaceKind.choices, default=PlaceKind.CITY)
+    latitude = models.FloatField(
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text="Decimal degrees north (south negative), e.g. 43.3178 for Grozny. Of the "
+        "town centre for a sensitive place, never of the site.",
+    )
+    longitude = models.FloatField(
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text="Decimal degrees east (west negative), e.g. 45.6985 for Grozny.",
+    )
+    radius_km = models.PositiveIntegerField(
+        "precision (radius in km)",
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text="How precisely readers are told where it is: the place lies within this "
+        "many kilometres of the point shown. Coordinates are published only to that "
+        "precision. At least 10 for a sensitive place.",
+    )
+    sensitive = models.BooleanField(
+        "sensitive (shown only approximately)",
+        default=False,
+        help_text="A detention site, a safe house, anywhere a precise location could put "
+        "someone at risk. It is shown only as its town or area, within its radius (at least "
+        f"{SENSITIVE_MIN_RADIUS_KM} km), on every page, in the API and the exports; the "
+        "coordinates are stored rounded to 0.1°, so the precise point is never kept.",
+    )
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other spellings and names, one per line (“Groznyy”, “Грозный”).",
+    )
+    description = models.TextField(
+        blank=True,
+        help_text="Optional, one sentence: what the place is in this story. For a sensitive "
+        "place nothing that narrows it down.",
+    )
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90)
+                & Q(longitude__gte=-180, longitude__lte=180),
+                name="place_coordinates_on_earth",
+                violation_error_message="Latitude is between -90 and 90, longitude between "
+                "-180 and 180.",
+            ),
+            models.CheckConstraint(
+                condition=Q(radius_km__gte=1),
+                name="place_radius_at_least_1_km",
+                violation_error_message="The precision is at least 1 km.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sensitive=False)
+                | (Q(radius_km__gte=SENSITIVE_MIN_RADIUS_KM) & ~Q(kind=PlaceKind.BUILDING)),
+                name="sensitive_place_only_approximate",
+                violation_error_message="A sensitive place is shown only approximately: a "
+                f"town or area (not a building), within at least {SENSITIVE_MIN_RADIUS_KM} km.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.sensitive:
+            self.latitude, self.longitude = self.snapped_coordinates()
+        super().save(*args, **kwargs)
+
+    def snapped_coordinates(self):
+        return snap_to_grid(self.latitude), snap_to_grid(self.longitude)
+
+    def clean(self):
+        errors = {}
+        if self.sensitive:
+            if self.kind == PlaceKind.BUILDING:
+                errors["kind"] = ("A sensitive place is shown only as its town or area: "
+                                  "enter the town (kind “City or town”), never the building.")
+            if self.radius_km is not None and self.radius_km < SENSITIVE_MIN_RADIUS_KM:
+                errors["radius_km"] = (f"A sensitive place is shown within at least "
+                                       f"{SENSITIVE_MIN_RADIUS_KM} km.")
+        if errors:
+            raise ValidationError(errors)
+        if self.sensitive and self.latitude is not None and self.longitude is not None:
+            # Rounded before validation too, so that the form shows what will be kept.
+            self.latitude, self.longitude = self.snapped_coordinates()
+
+    def get_absolute_url(self):
+        return url_for("events:place_detail", self.slug)
+
+    @property
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    @property
+    def published_radius_km(self):
+        if self.sensitive:
+            return max(self.radius_km, SENSITIVE_MIN_RADIUS_KM)
+        return self.radius_km
+
+    @property
+    def published_coordinates(self):
+        """(latitude, longitude) as every public surface gives them: rounded to the place's
+        precision, and for a sensitive place snapped to the grid again (should a row have
+        escaped save(), e.g. through QuerySet.update)."""
+        latitude, longitude = self.latitude, self.longitude
+        if self.sensitive:
+            latitude, longitude = self.snapped_coordinates()
+        decimals = published_decimals(self.published_radius_km)
+        return round(latitude, decimals), round(longitude, decimals)
+
+    @property
+    def published_label(self):
+        """The place as one line of the exports: “Argun (43.3, 45.9; shown only
+        approximately, on purpose: within 10 km)”."""
+        latitude, longitude = self.published_coordinates
+        return f"{self.name} ({latitude:g}, {longitude:g}; {self.precision_display})"
+
+    @property
+    def precision_display(self):
+        if self.sensitive:
+            return (f"shown only approximately, on purpose: within {self.published_radius_km} km")
+        return f"within {self.published_radius_km} km"
+
+
 class SourceArticleQuerySet(models.QuerySet):
     def with_public_citation_count(self):
         """Each source's number of citations in the public record, as `citation_count`."""
@@ -492,6 +688,11 @@ def listing_prefetches():
             queryset=Citation.objects.select_related("source__publisher"),
             to_attr=Event.LISTED_CITATIONS,
         ),
+        Prefetch(
+            "places",
+            queryset=Place.objects.order_by("name", "pk"),
+            to_attr=Event.LISTED_PLACES,
+        ),
     ]
 
 
@@ -547,6 +748,7 @@ class EventQuerySet(models.QuerySet):
         date_from=None,
         date_to=None,
         verification=(),
+        place=None,
     ):
         """The reader's filters, with one meaning for the pages, the API and the exports.
 
@@ -584,6 +786,10 @@ class EventQuerySet(models.QuerySet):
             events = events.filter(start_date__lte=date_to.last_day)
         if verification:
             events = events.filter(verification__in=verification)
+        if place is not None:
+            events = events.filter(
+                Exists(EventPlace.objects.filter(event=OuterRef("pk"), place=place))
+            )
         if q:
             events = events.search(q)
         return events
@@ -720,6 +926,10 @@ class Event(CitedToPublish, NormalizedPartialDates, Versioned, models.Model):
     )
     actors = models.ManyToManyField(
         Actor, through="EventActor", related_name="events", blank=True
+    )
+    places = models.ManyToManyField(
+        Place, through="EventPlace", related_name="events", blank=True,
+        help_text="Where it happened: one or more places of the record.",
     )
     status = models.CharField(
         max_length=10,
@@ -879,6 +1089,11 @@ class Event(CitedToPublish, NormalizedPartialDates, Versioned, models.Model):
     LISTED_PARTICIPATIONS = "listed_participations"
     LISTED_STATEMENTS = "listed_statements"
     LISTED_CITATIONS = "listed_citations"
+    LISTED_PLACES = "listed_places"
+
+    @property
+    def place_list(self):
+        return _listed(self, self.LISTED_PLACES, listing_prefetches)
 
     @property
     def participation_list(self):
@@ -960,6 +1175,27 @@ class EventActor(models.Model):
 
     def __str__(self):
         return f"{self.actor} ({self.role})" if self.role else str(self.actor)
+
+
+@reversion.register()
+class EventPlace(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_places")
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="event_places")
+
+    class Meta:
+        verbose_name = "place"
+        verbose_name_plural = "places"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "place"],
+                name="place_once_per_event",
+                violation_error_message="This place is already listed for this event.",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.place)
 
 
 class StatementQuerySet(models.QuerySet):

@@ -9,12 +9,13 @@ for it, whatever the record holds.
 import functools
 from typing import Literal
 
+from django.urls import reverse
 from ninja import Field, Schema
 from ninja.schema import DjangoGetter
 from pydantic import BaseModel, model_validator
 
 from .links import absolute_url, url_for
-from .models import Actor, Naming, SourceType, StatementKind, Verification
+from .models import Actor, Naming, PlaceKind, SourceType, StatementKind, Verification
 from .partial_dates import PartialDate
 
 ActorKind = Literal[tuple(Actor.Kind.values)]
@@ -239,6 +240,67 @@ class SourceRef(Out):
         return absolute(context, api_path("source_detail", source.slug))
 
 
+class PlaceRef(Out):
+    """A place at its published precision: a sensitive place (a detention site, a refuge)
+    only as its town or area, within at least 10 km, whatever the record holds."""
+
+    id: int
+    slug: str
+    name: str
+    kind: Literal[tuple(PlaceKind.values)]
+    latitude: float = Field(description="Decimal degrees, rounded to the place's precision.")
+    longitude: float = Field(description="Decimal degrees, rounded to the place's precision.")
+    radius_km: int = Field(
+        description="The place lies within this many kilometres of the point given."
+    )
+    approximate: bool = Field(
+        description="True for a sensitive place (a detention site, a refuge): shown only "
+        "approximately, on purpose, as its town or area. Never locate it more precisely."
+    )
+    url: str = Field(description="The place's page on the site.")
+    api_url: str
+
+    @staticmethod
+    def resolve_latitude(place):
+        return place.published_coordinates[0]
+
+    @staticmethod
+    def resolve_longitude(place):
+        return place.published_coordinates[1]
+
+    @staticmethod
+    def resolve_radius_km(place):
+        return place.published_radius_km
+
+    @staticmethod
+    def resolve_approximate(place):
+        return place.sensitive
+
+    @staticmethod
+    def resolve_url(place, context):
+        return absolute(context, place.get_absolute_url())
+
+    @staticmethod
+    def resolve_api_url(place, context):
+        return absolute(context, api_path("place_detail", place.slug))
+
+
+class PlaceOut(PlaceRef):
+    aliases: list[str] = Field(description="Other spellings and names.")
+    description: str
+    event_count: int = Field(description="Published events at this place that match the "
+                             "filters given (all of them without filters).")
+    events_url: str = Field(description="The chronology filtered to this place.")
+
+    @staticmethod
+    def resolve_aliases(place):
+        return place.alias_list
+
+    @staticmethod
+    def resolve_events_url(place, context):
+        return absolute(context, f"{reverse('events:event_list')}?place={place.slug}")
+
+
 class CitationOut(Out):
     id: int
     excerpt: str = Field(
@@ -302,6 +364,14 @@ class EventRef(Out):
         return absolute(context, api_path("event_detail", event.slug))
 
 
+class PlaceDetailOut(PlaceOut):
+    events: list[EventRef] = Field(description="Its published events, in the record's order.")
+
+    @staticmethod
+    def resolve_events(place):
+        return place.events_served
+
+
 class EventStatementOut(Out):
     """A statement inside its event (the enclosing object)."""
 
@@ -352,9 +422,16 @@ class EventOut(EventRef):
     location: str
     verification: VerificationValue
     verification_note: str
+    places: list[PlaceRef] = Field(
+        description="Where it happened, at each place's published precision."
+    )
     actors: list[ParticipationOut]
     citations: list[CitationOut]
     updated_at: str = Field(description="When the record of this event last changed (ISO 8601).")
+
+    @staticmethod
+    def resolve_places(event):
+        return event.place_list
 
     @staticmethod
     def resolve_actors(event):

@@ -10,12 +10,16 @@ from .models import (
     Citation,
     Event,
     EventActor,
+    EventPlace,
+    Place,
     RecordState,
     SourceArticle,
     Statement,
 )
 
-RECORD_MODELS = (Actor, Category, Citation, Event, EventActor, SourceArticle, Statement)
+RECORD_MODELS = (
+    Actor, Category, Citation, Event, EventActor, EventPlace, Place, SourceArticle, Statement,
+)
 
 
 def record_changed(sender, **kwargs):

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
 
-from .models import Actor, Category, Event, RecordState, SourceArticle, Status
+from .models import Actor, Category, Event, Place, RecordState, SourceArticle, Status
 
 
 class PublicSitemap(Sitemap):
@@ -36,7 +36,7 @@ class FixedPages(PublicSitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["events:event_list", "events:about"]
+        return ["events:event_list", "events:about", "events:place_list"]
 
     def location(self, item):
         from django.urls import reverse
@@ -96,10 +96,24 @@ class CategoryPages(PublicSitemap):
         return category.latest
 
 
+class PlacePages(PublicSitemap):
+    """Places a published event names (a place only a draft names stays unknown)."""
+
+    def items(self):
+        return (
+            Place.objects.public().only("slug")
+            .annotate(latest=_latest_public_event("events__")).order_by("pk")
+        )
+
+    def lastmod(self, place):
+        return place.latest
+
+
 SECTIONS = {
     "pages": FixedPages,
     "events": EventPages,
     "actors": ActorPages,
     "sources": SourcePages,
     "categories": CategoryPages,
+    "places": PlacePages,
 }

@@ -2,6 +2,7 @@
 the QuerySets, never only in a template."""
 
 import sys
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
@@ -15,14 +16,14 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.vary import vary_on_headers
 
-from . import cdn, embeds, http
+from . import cdn, embeds, http, maps
 from .axis import build_axis
 from .caching import cache_public_page, record_generation
 from .forms import EventFilterForm, form_errors
 from .history import public_change_log
 from .links import absolute_url
 from .middleware import EMBED_POLICY, POLICY
-from .models import Actor, Category, Event, SourceArticle, Statement
+from .models import Actor, Category, Event, Place, SourceArticle, Statement
 from .pagination import BadPage, paginate
 from .sitemaps import SECTIONS
 
@@ -76,6 +77,7 @@ def event_detail(request, slug):
         "events/event_detail.html",
         {
             "event": event,
+            "locator": maps.locator(event.place_list),
             "change_log": public_change_log(event),
             "canonical_url": absolute_url(event.get_absolute_url()),
         },
@@ -152,6 +154,65 @@ def category_detail(request, slug):
     return cdn.set_tags(
         response, {cdn.tag(category), *cdn.event_listing_tags(page_obj.object_list)}
     )
+
+
+# The filters the map page offers itself; any other filter in the address is kept as it is.
+MAP_FILTERS = ("category", "date_from", "date_to", "verification")
+
+
+@require_safe
+@cache_public_page
+def place_list(request):
+    """The map: the places of the events matching the chronology's filters, each sized by
+    its number of such events and linking to the chronology filtered to it, and the same
+    places as a list."""
+    form = EventFilterForm(request.GET)
+    form.render_choices_from(record_generation(request))
+    context = {"form": form, "places": [], "hidden_filters": [], "query_string": ""}
+    status = 200
+    # Only the filters' own parameters travel on (to the markers' links, the hidden fields).
+    query = QueryDict(mutable=True)
+    for name in form.fields:
+        if name != "place" and request.GET.getlist(name):
+            query.setlist(name, request.GET.getlist(name))
+    if form.is_valid():
+        events = form.filter(Event.objects.public())
+        places = list(Place.objects.with_event_count(events).order_by("name", "pk"))
+        chronology = reverse("events:event_list")
+        for place in places:
+            place.filtered_url = f"{chronology}?{urlencode([*query.lists(), ('place', [place.slug])], doseq=True)}"
+        world, inset = maps.place_markers(places)
+        context.update(
+            places=places, world=maps.world_map(), inset=maps.inset_map(),
+            world_markers=world, inset_markers=inset,
+            inset_frame=maps.inset_frame(),
+            event_total=sum(place.event_count for place in places),
+        )
+        # The filters this page has no field for, carried on; only valid ones, so that
+        # nothing a reader typed is echoed back unchecked (an unknown slug may be a name).
+        context["hidden_filters"] = [
+            (name, value) for name, values in query.lists() if name not in MAP_FILTERS
+            for value in values
+        ]
+        context["query_string"] = query.urlencode()
+    else:
+        status = 400
+    return render(request, "events/place_list.html", context, status=status)
+
+
+@require_safe
+@cache_public_page
+def place_detail(request, slug):
+    place = get_object_or_404(Place.objects.public(), slug=slug)
+    events = Event.objects.public().filter_by(place=place).for_listing().chronological()
+    try:
+        page_obj = paginate(request, events)
+    except BadPage as error:
+        return render(request, "events/error.html", {"message": str(error)}, status=error.status)
+    return render(request, "events/place_detail.html", {
+        "place": place, "page_obj": page_obj, "locator": maps.locator([place]),
+        "canonical_url": absolute_url(place.get_absolute_url()),
+    })
 
 
 @require_safe

@@ -23,12 +23,25 @@ from .factories import (
     CitationFactory,
     EventActorFactory,
     EventFactory,
+    EventPlaceFactory,
     MediaOutletFactory,
+    PlaceFactory,
     PublishedEventFactory,
     PublishedStatementFactory,
     SourceArticleFactory,
     StatementFactory,
 )
+
+
+# The precise point of a detention site as a careless source might print it: the record keeps
+# only its town, rounded (43.3, 45.9), and no surface may serve these digits.
+ARGUN_SITE = (43.29171, 45.87223)
+ARGUN_SITE_DIGITS = ("43.29", "45.87")
+
+
+@pytest.fixture
+def argun_site():
+    return SimpleNamespace(point=ARGUN_SITE, digits=ARGUN_SITE_DIGITS)
 
 
 @pytest.fixture(autouse=True)
@@ -138,6 +151,23 @@ def record():
     CitationFactory(event=draft, source=hbo)
     EventActorFactory(event=draft, actor=draft_only, role="accused")
 
+    # Places: Argun is where the detentions were reported, a sensitive place, typed here with
+    # a precise point (ARGUN_SITE) that must never be served; Grozny; London; and a place
+    # only the draft names, unknown to readers.
+    argun = PlaceFactory(name="Argun", slug="argun", sensitive=True, radius_km=10,
+                         latitude=ARGUN_SITE[0], longitude=ARGUN_SITE[1])
+    grozny = PlaceFactory(name="Grozny", slug="grozny", latitude=43.3178, longitude=45.6985,
+                          aliases="Groznyy")
+    london = PlaceFactory(name="London", slug="london", latitude=51.5074, longitude=-0.1278,
+                          radius_km=15)
+    draft_place = PlaceFactory(name="Place named only in a draft", slug="draft-only-place",
+                               latitude=10.0, longitude=10.0)
+    EventPlaceFactory(event=exposé_event, place=argun)
+    EventPlaceFactory(event=denial, place=grozny)
+    EventPlaceFactory(event=condemnation, place=london)
+    EventPlaceFactory(event=draft, place=draft_place)
+    EventPlaceFactory(event=draft, place=grozny)
+
     testimony = PublishedStatementFactory(
         quote="They beat us with pipes.", speaker=survivor, event=exposé_event,
         date=datetime.date(2017, 4, 2), venue="to Novaya Gazeta",
@@ -158,6 +188,7 @@ def record():
         kadyrov=kadyrov, survivor=survivor, novaya=novaya, draft_only=draft_only,
         expose=expose, hbo=hbo, exposé_event=exposé_event, denial=denial,
         condemnation=condemnation, draft=draft, testimony=testimony, interview=interview,
+        argun=argun, grozny=grozny, london=london, draft_place=draft_place,
     )
 
 

@@ -8,7 +8,9 @@ from events.models import (
     Citation,
     Event,
     EventActor,
+    EventPlace,
     Naming,
+    Place,
     SourceArticle,
     SourceType,
     Statement,
@@ -101,6 +103,27 @@ class EventActorFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory)
     actor = factory.SubFactory(ActorFactory)
     role = "reported"
+
+
+class PlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Place
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Place {n}")
+    slug = factory.Sequence(lambda n: f"place-{n}")
+    kind = Place.Kind.CITY
+    latitude = 55.7558
+    longitude = 37.6173
+    radius_km = 10
+
+
+class EventPlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventPlace
+
+    event = factory.SubFactory(EventFactory)
+    place = factory.SubFactory(PlaceFactory)
 
 
 class StatementFactory(factory.django.DjangoModelFactory):

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from events.models import Actor, Citation, Event, SourceArticle, Statement, Status
+from events.models import Actor, Citation, Event, Place, SourceArticle, Statement, Status
 from events.partial_dates import PartialDate, Precision
 
 from .factories import (
@@ -40,6 +40,8 @@ def event_form(record, **overrides):
         "participations-0-role": "denied the report",
         "participations-1-actor": record.novaya.pk,
         "participations-1-role": "reported the denial",
+        **inline_management("event_places", 1),
+        "event_places-0-place": record.grozny.pk,
         **inline_management("statements", 1),
         "statements-0-kind": "quote",
         "statements-0-quote": "You cannot detain and persecute people who simply do not exist "
@@ -67,6 +69,7 @@ def test_curator_enters_a_complete_event_in_one_submission(curator_client, recor
     assert {(p.actor.slug, p.role) for p in event.participations.all()} == {
         ("ramzan-kadyrov", "denied the report"), ("novaya-gazeta", "reported the denial")
     }
+    assert [place.slug for place in event.places.all()] == ["grozny"]
     statement = event.statements.get()
     assert statement.speaker == record.kadyrov
     assert statement.said_on == PartialDate.parse("2017-04-01")
@@ -231,8 +234,8 @@ class TestCuratorLimits:
     def test_curators_group_has_exactly_add_change_view_on_the_record(self):
         codenames = set(Group.objects.get(name="Curators").permissions.values_list(
             "codename", flat=True))
-        models = ["actor", "category", "citation", "event", "eventactor", "sourcearticle",
-                  "statement"]
+        models = ["actor", "category", "citation", "event", "eventactor", "eventplace", "place",
+                  "sourcearticle", "statement"]
         assert codenames == {f"{a}_{m}" for m in models for a in ("add", "change", "view")}
 
     def test_readers_are_sent_to_the_login_page(self, client):
@@ -287,3 +290,37 @@ def test_every_non_http_url_gets_the_same_clear_message(curator_client, url):
     })
     assert "Enter a web address starting with http:// or https://" in response.content.decode()
     assert not SourceArticle.objects.exists()
+
+
+def place_form(**overrides):
+    return {"name": "Argun", "slug": "argun-town", "kind": "city", "latitude": "43.29171",
+            "longitude": "45.87223", "radius_km": "10", "sensitive": "on", "aliases": "",
+            "description": "", **overrides}
+
+
+def test_a_curator_adds_a_sensitive_place_and_only_its_rounded_point_is_kept(curator_client):
+    response = curator_client.post(reverse("admin:events_place_add"), place_form())
+    assert response.status_code == 302
+
+    assert Place.objects.values_list("latitude", "longitude").get(slug="argun-town") == (
+        43.3, 45.9
+    )
+
+
+def test_a_sensitive_place_is_never_a_building_nor_closer_than_10_km(curator_client):
+    response = curator_client.post(reverse("admin:events_place_add"),
+                                   place_form(kind="building", radius_km="1"))
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "never the building" in errors["kind"][0]
+    assert "at least 10 km" in errors["radius_km"][0]
+    assert not Place.objects.filter(slug="argun-town").exists()
+
+
+def test_bad_coordinates_are_form_errors(curator_client):
+    response = curator_client.post(reverse("admin:events_place_add"),
+                                   place_form(latitude="91", longitude="east", sensitive=""))
+
+    assert response.status_code == 200
+    assert set(response.context["adminform"].form.errors) == {"latitude", "longitude"}

@@ -184,8 +184,8 @@ def _more_events(count):
 @pytest.mark.parametrize("size", [2, 12])
 def test_list_runs_a_constant_number_of_queries(client, django_assert_num_queries, size):
     _more_events(size)
-    # count, events, actors, statements, their citations, citations
-    with django_assert_num_queries(6):
+    # count, events, actors, statements, their citations, citations, places
+    with django_assert_num_queries(7):
         response = client.get("/api/v1/events", {"limit": 200})
     assert response.json()["count"] == size
 
@@ -194,7 +194,7 @@ def test_list_runs_a_constant_number_of_queries(client, django_assert_num_querie
 def test_filtered_list_runs_a_constant_number_of_queries(client, django_assert_num_queries, size):
     _more_events(size)
     # + the form's lookup of the category slug
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get("/api/v1/events", {"category": "reporting", "q": "happened"})
     assert response.json()["count"] == size
 
@@ -207,8 +207,9 @@ def test_detail_runs_a_constant_number_of_queries(client, django_assert_num_quer
     for _ in range(size):
         EventActorFactory(event=event, actor=ActorFactory())
         PublishedStatementFactory(event=event, citation__source__publisher=MediaOutletFactory())
-    # event, actors, statements, their citations (with sources and publishers), citations
-    with django_assert_num_queries(5):
+    # event, actors, statements, their citations (with sources and publishers), citations,
+    # places
+    with django_assert_num_queries(6):
         response = client.get("/api/v1/events/the-event")
     assert len(response.json()["statements"]) == size
 

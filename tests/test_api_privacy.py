@@ -9,7 +9,8 @@ from tests.factories import DRAFT_ONLY_ACTOR, DRAFT_QUOTE, DRAFT_TITLE
 pytestmark = pytest.mark.django_db
 
 DRAFT_TEXTS = [DRAFT_TITLE, DRAFT_QUOTE, DRAFT_ONLY_ACTOR, "draft-event", "draft-only-person",
-               "Words in a draft event", "Not yet checked."]
+               "Words in a draft event", "Not yet checked.", "Place named only in a draft",
+               "draft-only-place"]
 
 
 def every_public_url(record):
@@ -18,6 +19,8 @@ def every_public_url(record):
         "/api/v1/sources?limit=200", "/api/v1/categories?limit=200",
         "/api/v1/exports/timelinejs", "/api/v1/exports/events.csv", "/feed/",
         "/api/v1/events?q=Unconfirmed", "/api/v1/statements?q=verified",
+        "/api/v1/places?limit=200", "/api/v1/exports/places.geojson", "/places/",
+        "/api/v1/places/grozny", "/places/grozny/",
     ]
     for slug in ("novaya-gazeta-reports", "kadyrov-denies-hbo", "condemnation-abroad"):
         urls += [f"/api/v1/events/{slug}", f"/events/{slug}/"]
@@ -49,6 +52,8 @@ def test_no_response_or_export_mentions_a_draft(client, record):
         # Filters name only what readers can see: a draft's slug is not a valid choice.
         ("/api/v1/events?actor=draft-only-person", 422),
         ("/api/v1/statements?event=draft-event", 422),
+        ("/api/v1/places/draft-only-place", 404),
+        ("/api/v1/events?place=draft-only-place", 422),
     ],
 )
 def test_asking_for_a_draft_reveals_nothing(client, record, url, status):

@@ -35,6 +35,9 @@ OPERATIONS = [
     "GET /api/v1/categories/{slug}",
     "GET /api/v1/exports/timelinejs",
     "GET /api/v1/exports/events.csv",
+    "GET /api/v1/places",
+    "GET /api/v1/places/{slug}",
+    "GET /api/v1/exports/places.geojson",
 ]
 # Schema-valid but unknown slugs are refused (422) by design, so "positive data is accepted"
 # is not among the checks.

@@ -10,13 +10,14 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from events.models import Event, Statement, Status
+from events.models import Event, Place, Statement, Status
 from events.partial_dates import PartialDate
 
 from .factories import (
     CitationFactory,
     EventFactory,
     MediaOutletFactory,
+    PlaceFactory,
     PublishedEventFactory,
     PublishedStatementFactory,
     SourceArticleFactory,
@@ -88,7 +89,10 @@ def broken_record():
                                            citation__excerpt="He denied any fox.", **cited)
     stale = PublishedEventFactory(slug="stale", **cited)
     Event.objects.filter(pk=stale.pk).update(sort_date=day(2017, 12, 1))
+    site = PlaceFactory(slug="site", sensitive=True, latitude=43.3, longitude=45.9)
+    Place.objects.filter(pk=site.pk).update(latitude=43.29171, longitude=45.87223)
     return [
+        "Place site: a sensitive place stored more precisely than its town",
         "Event uncited: A published event needs at least one citation",
         f"Statement {silent.pk} ({silent.speaker.slug}): A published statement needs at least "
         "one citation",

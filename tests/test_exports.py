@@ -162,10 +162,10 @@ def test_exports_run_a_constant_number_of_queries(client, django_assert_num_quer
     for number in range(size):
         event = PublishedEventFactory(start_date=datetime.date(2017, 4, 1 + number))
         PublishedStatementFactory(event=event)
-    # count, events, actors, statements, their citations, citations
-    with django_assert_num_queries(6):
+    # count, events, actors, statements, their citations, citations, places
+    with django_assert_num_queries(7):
         assert len(client.get("/api/v1/exports/timelinejs").json()["events"]) == size
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert len(read_csv(client.get("/api/v1/exports/events.csv"))) == size
 
 

@@ -71,7 +71,7 @@ def test_feed_runs_a_constant_number_of_queries(client, django_assert_num_querie
     for number in range(size):
         event = PublishedEventFactory(start_date=datetime.date(2017, 4, 1 + number))
         PublishedStatementFactory(event=event)
-    # events, actors, statements, their citations, citations
-    with django_assert_num_queries(5):
+    # events, actors, statements, their citations, citations, places
+    with django_assert_num_queries(6):
         response = client.get("/feed/")
     assert len(parse_feed(response).entries) == size

@@ -55,12 +55,15 @@ def csv_slugs(client, params):
 SURFACES = {"page": page_slugs, "api": api_slugs, "feed": feed_slugs, "csv": csv_slugs}
 
 # The shared record (tests/conftest.py): three published events, in the record's order:
-#   condemnation-abroad    2017 (year), International response, reported, the government
+#   condemnation-abroad    2017 (year), International response, reported, the government;
+#                          place London
 #   novaya-gazeta-reports  1-3 April 2017, Reporting, corroborated, Argun; Novaya Gazeta (media)
-#                          and Anzor (protected; his testimony, "They beat us with pipes.")
+#                          and Anzor (protected; his testimony, "They beat us with pipes.");
+#                          place Argun (sensitive)
 #   kadyrov-denies-hbo     c. July 2017, Denials, disputed; Ramzan Kadyrov ("Ramazan"), who
-#                          says "We don't have any gays." in it
-# and a draft (Denials, 5 May 2017, hbo-interview, a draft-only actor) that nothing may match.
+#                          says "We don't have any gays." in it; place Grozny
+# and a draft (Denials, 5 May 2017, hbo-interview, a draft-only actor, Grozny and a draft-only
+# place) that nothing may match.
 FILTERS = [
     ({}, [EXPOSÉ, DENIAL, CONDEMNATION]),
     ({"category": "denials"}, [DENIAL]),
@@ -81,6 +84,9 @@ FILTERS = [
     ({"date_from": "2017-05-05", "date_to": "2017-05-05"}, []),  # only the draft's day
     ({"verification": "disputed"}, [DENIAL]),
     ({"verification": ["reported", "corroborated"]}, [EXPOSÉ, CONDEMNATION]),
+    ({"place": "argun"}, [EXPOSÉ]),
+    ({"place": "grozny"}, [DENIAL]),  # the draft is in Grozny too
+    ({"place": "london"}, [CONDEMNATION]),
     ({"q": "HBO"}, [DENIAL]),
     ({"q": "detained Argun"}, [EXPOSÉ]),  # every word, summary and place
     ({"q": "gays"}, [DENIAL]),  # in a public quote only
@@ -94,9 +100,11 @@ FILTERS = [
     ({"category": "reporting", "verification": "corroborated", "actor": "anzor"}, [EXPOSÉ]),
     ({"publisher": "novaya-gazeta", "date_from": "2017-03"}, [EXPOSÉ]),
     ({"category": "denials", "actor": "anzor"}, []),
+    ({"place": "grozny", "category": "denials"}, [DENIAL]),
+    ({"place": "london", "date_from": "2017-04"}, []),
     # empty values, as the page's form sends them, filter nothing
     ({"q": "", "actor": "", "actor_kind": "", "source": "", "publisher": "", "date_from": "",
-      "date_to": ""}, [EXPOSÉ, DENIAL, CONDEMNATION]),
+      "date_to": "", "place": ""}, [EXPOSÉ, DENIAL, CONDEMNATION]),
 ]
 
 
@@ -122,6 +130,8 @@ BAD_INPUT = [
     {"date_to": "2017-02-30"},
     {"date_from": "2017-07", "date_to": "2017-04"},
     {"verification": "rumoured"},
+    {"place": "atlantis"},
+    {"place": "draft-only-place"},  # named only by a draft: unknown to readers
 ]
 
 
@@ -140,7 +150,8 @@ def test_one_bad_input_gets_the_forms_message_everywhere(client, record, params)
     assert page.status_code == 400
     assert page.context["form"].errors[field] == [message]
     assert f"{page.context['form'][field].label}: {message}" in page.content.decode()
-    for url in ("/api/v1/events", "/api/v1/exports/events.csv", "/api/v1/exports/timelinejs"):
+    for url in ("/api/v1/events", "/api/v1/exports/events.csv", "/api/v1/exports/timelinejs",
+                "/api/v1/places", "/api/v1/exports/places.geojson"):
         api = client.get(url, params)
         assert api.status_code == 422, url
         assert api.json()["errors"] == errors, url

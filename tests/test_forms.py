@@ -124,9 +124,10 @@ class TestCachedWidgets:
     def test_choices_are_read_once_per_generation(self, record, django_assert_num_queries):
         def render_choices():
             form = self.render()
-            return [str(form[name]) for name in ("category", "actor", "source", "publisher")]
+            return [str(form[name]) for name in ("category", "actor", "source", "publisher",
+                                                 "place")]
 
-        with django_assert_num_queries(5):  # the generation, then each list once
+        with django_assert_num_queries(6):  # the generation, then each list once
             first = render_choices()
         with django_assert_num_queries(1):  # the generation only
             assert render_choices() == first

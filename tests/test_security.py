@@ -322,6 +322,7 @@ def entered(curator_client, payload):
         "participations-0-role": text["role"],
         "participations-1-actor": survivor.pk,
         "participations-1-role": "survivor",
+        **inline_management("event_places", 0),
         **inline_management("statements", 1),
         "statements-0-kind": "quote",
         "statements-0-quote": text["quote"],

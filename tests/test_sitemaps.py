@@ -23,7 +23,8 @@ def sitemap_entries(client, **headers):
 def test_the_sitemap_lists_every_public_page_with_lastmod(client, record):
     entries = sitemap_entries(client)
     expected = {
-        "http://testserver/", "http://testserver/about/",
+        "http://testserver/", "http://testserver/about/", "http://testserver/places/",
+        *(f"http://testserver/places/{slug}/" for slug in ("argun", "grozny", "london")),
         *(f"http://testserver{e.get_absolute_url()}"
           for e in (record.exposé_event, record.denial, record.condemnation)),
         *(f"http://testserver{a.get_absolute_url()}"
@@ -43,6 +44,7 @@ def test_the_sitemap_leaves_out_drafts_and_actors_only_drafts_name(client, recor
     text = client.get("/sitemap.xml").content.decode()
     assert record.draft.slug not in text
     assert record.draft_only.slug not in text
+    assert "draft-only-place" not in text
 
 
 def test_the_sitemap_never_takes_its_host_from_the_request(client, record):

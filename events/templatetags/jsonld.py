@@ -80,9 +80,29 @@ def event_data(event, absolute):
     }
     if event.end:
         data["endDate"] = event.end.iso()
-    if event.location:
+    places = event.place_list
+    if places:
+        data["location"] = [_place(place, absolute) for place in places]
+    elif event.location:
         data["location"] = {"@type": "Place", "name": event.location}
     return data
+
+
+def _place(place, absolute):
+    """A place at its published precision: a circle of its radius around the rounded point,
+    so that an approximate (sensitive) place is never read as an exact one."""
+    latitude, longitude = place.published_coordinates
+    return {
+        "@type": "Place",
+        "name": place.name,
+        "url": absolute(place.get_absolute_url()),
+        "geo": {
+            "@type": "GeoCircle",
+            "geoMidpoint": {"@type": "GeoCoordinates", "latitude": latitude,
+                            "longitude": longitude},
+            "geoRadius": place.published_radius_km * 1000,
+        },
+    }
 
 
 @register.simple_tag(takes_context=True)

@@ -24,6 +24,7 @@ from events.models import (
     Event,
     EventActor,
     Naming,
+    Place,
     RecordState,
     SourceArticle,
     SourceType,
@@ -224,7 +225,8 @@ def clear_record():
     Citation.objects.all().delete()
     Statement.objects.all().delete()
     EventActor.objects.all().delete()
-    Event.objects.all().delete()
+    Event.objects.all().delete()  # and, with them, their places (EventPlace)
+    Place.objects.all().delete()
     SourceArticle.objects.all().delete()
     Actor.objects.update(affiliation=None)
     Actor.objects.all().delete()

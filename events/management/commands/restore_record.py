@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 
-from events.models import Actor, Category, Event, SourceArticle, Statement
+from events.models import Actor, Category, Event, Place, SourceArticle, Statement
 
 
 class Command(BaseCommand):
@@ -33,7 +33,8 @@ class Command(BaseCommand):
     def handle(self, *args, path, **options):
         occupied = [
             str(model._meta.verbose_name_plural)
-            for model in (Event, Statement, Actor, SourceArticle, Category, get_user_model())
+            for model in (Event, Statement, Actor, SourceArticle, Category, Place,
+                          get_user_model())
             if model.objects.exists()
         ]
         if occupied:
