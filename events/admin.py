@@ -22,6 +22,8 @@ from .admin_forms import (
     CategoryAdminForm,
     CitationAdminForm,
     CitationRequiredFormSet,
+    ClaimAdminForm,
+    ClaimValueInlineForm,
     EventAdminForm,
     PlaceAdminForm,
     SourceArticleAdminForm,
@@ -35,6 +37,8 @@ from .models import (
     Actor,
     Category,
     Citation,
+    Claim,
+    ClaimValue,
     Event,
     EventActor,
     EventPlace,
@@ -378,3 +382,46 @@ class PlaceAdmin(RecordAdmin):
     @admin.display(description="Events", ordering="event_count")
     def event_count(self, place):
         return place.event_count
+
+
+class ClaimValueInline(SafeAutocompleteMixin, admin.StackedInline):
+    model = ClaimValue
+    form = ClaimValueInlineForm
+    formset = CitationRequiredFormSet
+    fk_name = "claim"
+    fields = [("source", "reported"), "value", "relies_on", ("excerpt", "is_summary"),
+              "supersedes", "opened_version"]
+    autocomplete_fields = ["source"]
+    extra = 1
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Only a report of the same claim can be superseded; a new claim's values can be
+        # linked once they are saved.
+        earlier = ClaimValue.objects.filter(claim=obj) if obj else ClaimValue.objects.none()
+        formset.form.base_fields["supersedes"].queryset = earlier.select_related("source")
+        return formset
+
+
+@admin.register(Claim)
+class ClaimAdmin(PublishActionsMixin, RecordAdmin):
+    form = ClaimAdminForm
+    fields = ["question", "slug", "events", ("headline", "order"), "conclusion", "status",
+              "opened_version"]
+    prepopulated_fields = {"slug": ["question"]}
+    autocomplete_fields = ["events"]
+    inlines = [ClaimValueInline]
+    list_display = ["question", "headline", "order", "status", "values_column"]
+    list_filter = ["status", "headline"]
+    search_fields = ["question", "slug", "values__value", "events__title"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(value_count=Count("values"))
+
+    @admin.display(description="Values", ordering="value_count")
+    def values_column(self, claim):
+        return claim.value_count
+
+    def view_on_site(self, claim):
+        event = claim.events.public().first()
+        return event.get_absolute_url() if event and claim.is_published else None

@@ -10,7 +10,18 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from .history import changes_since
-from .models import Actor, Category, Citation, Event, Place, SourceArticle, Statement, Status
+from .models import (
+    Actor,
+    Category,
+    Citation,
+    Claim,
+    ClaimValue,
+    Event,
+    Place,
+    SourceArticle,
+    Statement,
+    Status,
+)
 from .partial_dates import PartialDateFormField, PartialDateFormMixin
 
 
@@ -216,3 +227,25 @@ class CitationAdminForm(VersionedModelForm):
     class Meta:
         model = Citation
         fields = ["source", "event", "statement", "excerpt", "is_summary", "note"]
+
+
+class ClaimAdminForm(VersionedModelForm):
+    class Meta:
+        model = Claim
+        fields = ["question", "slug", "events", "conclusion", "headline", "order", "status"]
+
+
+class ClaimValueInlineForm(PartialDateFormMixin, VersionedInlineForm):
+    """One source's value of a claim; its date defaults to the source's publication date."""
+
+    reported = PartialDateFormField(
+        label="Date", required=False,
+        help_text="When the source said it, if not its publication date (leave empty then). "
+        "Same format as every date: 2017-04-01, April 2017, c. April 2017.",
+    )
+
+    class Meta:
+        model = ClaimValue
+        fields = ["source", "value", "reported", "relies_on", "excerpt", "is_summary",
+                  "supersedes"]
+        widgets = {"excerpt": forms.Textarea(attrs={"rows": 3})}

@@ -22,6 +22,7 @@ from ninja.pagination import paginate
 from . import exports
 from .forms import (
     ActorFilterForm,
+    ClaimFilterForm,
     EventFilterForm,
     SourceFilterForm,
     StatementFilterForm,
@@ -32,6 +33,7 @@ from .models import (
     Actor,
     Category,
     Citation,
+    Claim,
     Event,
     EventActor,
     Place,
@@ -43,6 +45,7 @@ from .schemas import (
     ActorDetailOut,
     ActorOut,
     CategoryOut,
+    ClaimOut,
     ErrorOut,
     EventDetailOut,
     EventOut,
@@ -396,6 +399,34 @@ def get_place(request, slug: str = Path(..., max_length=SLUG_MAX_LENGTH)):
         Event.objects.public().filter_by(place=place).select_related("category").chronological()
     )
     return place
+# Claims ---------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/claims",
+    response={200: list[ClaimOut], **ERRORS},
+    url_name="claim_list",
+    tags=["claims"],
+    summary="List the figures in dispute: what each source says",
+    openapi_extra=form_parameters(ClaimFilterForm),
+)
+@paginate(LinkedLimitOffsetPagination)
+def list_claims(request):
+    return filtered(ClaimFilterForm, request, Claim.objects.public()).for_listing()
+
+
+@router.get(
+    "/claims/{slug}",
+    response={200: ClaimOut, **ERRORS},
+    url_name="claim_detail",
+    tags=["claims"],
+    summary="One figure in dispute, with what each source says",
+)
+def get_claim(request, slug: str = Path(..., max_length=SLUG_MAX_LENGTH)):
+    claim = Claim.objects.public().for_listing().filter(slug=slug).first()
+    if claim is None:
+        raise Http404(f"No published claim has the slug “{slug}”.")
+    return claim
 
 
 # Exports --------------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ from .models import (
     Actor,
     Category,
     Citation,
+    Claim,
+    ClaimValue,
     Event,
     EventActor,
     EventPlace,
@@ -41,6 +43,8 @@ ITEM_LABELS = {
     Citation: ("Citation", lambda row: f"{row.pk} of {row.source.slug}"),
     Place: ("Place", lambda row: row.slug),
     EventPlace: ("Place of event", lambda row: f"{row.event.slug}: {row.place.slug}"),
+    Claim: ("Claim", lambda row: row.slug),
+    ClaimValue: ("Claim value", lambda row: f"{row.pk} of {row.source.slug}"),
 }
 
 
@@ -77,6 +81,8 @@ def _rows():
     yield from Citation.objects.select_related("statement", "source", "event").order_by("pk")
     yield from Place.objects.order_by("pk")
     yield from EventPlace.objects.select_related("event", "place").order_by("pk")
+    yield from Claim.objects.order_by("pk")
+    yield from ClaimValue.objects.select_related("source", "supersedes__source").order_by("pk")
 
 
 def _model_rules(audit):
@@ -108,6 +114,8 @@ def _uncited(audit):
         audit.report(event, event.uncited_problem(cited=False))
     for statement in Statement.objects.public().uncited().select_related("speaker").order_by("pk"):
         audit.report(statement, statement.uncited_problem(cited=False))
+    for claim in Claim.objects.public().uncited().order_by("pk"):
+        audit.report(claim, claim.uncited_problem(cited=False))
 
 
 def _statement_kinds(audit):
@@ -148,10 +156,12 @@ def _sensitive_places(audit):
 
 
 def compare_excerpts(folder):
-    """Every citation quoting a kept text, against that text in `folder`: (excerpts compared,
-    kept texts read, [(citation, problem)]). check_excerpts and the audit both report it."""
+    """Every citation and claim value quoting a kept text, against that text in `folder`:
+    (excerpts compared, kept texts read, [(citation or claim value, problem)]). check_excerpts
+    and the audit both report it."""
     texts, checked, problems = {}, 0, []
-    for citation in Citation.objects.quoting_kept_texts():
+    quoting = [*Citation.objects.quoting_kept_texts(), *ClaimValue.objects.quoting_kept_texts()]
+    for citation in quoting:
         filename = citation.source.archive_filename
         if filename not in texts:
             texts[filename] = read_kept_text(folder, filename)
@@ -179,7 +189,8 @@ def _excerpts(audit, folder):
     checked, texts, problems = compare_excerpts(folder)
     for citation, problem in problems:
         audit.report(citation, problem)
-    summaries = Citation.objects.filter(is_summary=True).count()
+    summaries = (Citation.objects.filter(is_summary=True).count()
+                 + ClaimValue.objects.filter(is_summary=True).count())
     audit.notes.append(
         f"{checked} excerpts compared with {texts} kept texts in {folder}; "
         f"{summaries} summaries by the curators skipped (not quotations)."

@@ -177,13 +177,16 @@ def _related_changed(item, before, deleted):
         event_ids.add(item.event_id)
     for field in item._meta.concrete_fields:
         target = field.related_model
-        if (field.many_to_one and target is not None and target._meta.model_name != "event"
-                and any(f.name == "event" for f in target._meta.concrete_fields)):
-            parent_id = getattr(item, field.attname)
-            if parent_id:
-                event_ids.update(
-                    target._base_manager.filter(pk=parent_id).values_list("event_id", flat=True)
-                )
+        if not field.many_to_one or target is None or target._meta.model_name == "event":
+            continue
+        # A parent that belongs to events: by a foreign key `event` or a many-to-many `events`.
+        names = {f.name for f in target._meta.get_fields()}
+        link = "event" if "event" in names else "events" if "events" in names else None
+        parent_id = getattr(item, field.attname)
+        if link and parent_id:
+            event_ids.update(
+                target._base_manager.filter(pk=parent_id).values_list(link, flat=True)
+            )
     related = getattr(item, "events", None)
     if item.pk is not None and not deleted and hasattr(related, "values_list"):
         event_ids.update(related.values_list("pk", flat=True))

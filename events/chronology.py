@@ -30,6 +30,8 @@ from .models import (
     Actor,
     Category,
     Citation,
+    Claim,
+    ClaimValue,
     Event,
     EventActor,
     EventPlace,
@@ -47,8 +49,11 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "fixtures" / "chronology.json"
 # "aliases": [...], "description"}], "events": {"<event slug>": ["<place slug>", ...]}}.
 PLACES_FILENAME = "places.json"
 
+# The claims (figures in dispute) beside a chronology file, keyed by its event and source slugs.
+CLAIMS_FILENAME = "claims.json"
+
 KINDS = ("categories", "actors", "sources", "events", "event_actors", "statements", "citations",
-         "places", "event_places")
+         "places", "event_places", "claims", "claim_values")
 
 
 class ChronologyDataError(ValueError):
@@ -77,6 +82,9 @@ def load_chronology(path=DEFAULT_PATH):
         reversion.set_comment(LOADED_COMMENT.format(Path(path).name))
         loader.load(data)
         loader.load_places(places, data)
+        claims = claims_data_beside(path)
+        if claims is not None:
+            loader.load_claims(claims)
     return loader.counts
 
 
@@ -92,6 +100,12 @@ def read_places_file(chronology_path):
             f"{path} must hold a list “places” and an object “events” (event slug: place slugs)."
         )
     return data
+
+
+def claims_data_beside(path):
+    """The claims file next to a chronology file (events/fixtures/claims.json), or None."""
+    claims_path = Path(path).with_name(CLAIMS_FILENAME)
+    return read_data_file(claims_path) if claims_path.exists() else None
 
 
 def read_data_file(path):
@@ -140,7 +154,100 @@ def _day(text, label):
         raise ChronologyDataError(f"{label}: {text!r} is not a day such as 2017-04-15.") from None
 
 
-class _Loader:
+class _ClaimsLoading:
+    """Loading claims.json: {"claims": [{"slug", "question", "events": [event slugs],
+    "headline", "order", "conclusion", "status", "values": [{"source", "value", "date",
+    "relies_on", "excerpt", "is_summary", "supersedes": {"source", "value"?}}]}]}.
+
+    As for the rest of the record, only what is missing is created: a claim by its slug, a
+    value by (claim, source, value). A claim's events and values are its file's; a value
+    supersedes the earlier value of the same claim from the source it names (and, when that
+    source gives several, with the value it names)."""
+
+    def load_claims(self, data):
+        for item in data.get("claims", []):
+            self.load_claim(item)
+
+    def load_claim(self, item):
+        label = f"Claim {item.get('slug')!r}"
+        events = [self._event(slug, label) for slug in item.get("events", [])]
+        claim, created = self._find_or_create(
+            "claims", Claim, {"slug": item["slug"]}, lambda: self.build_claim(item), label,
+        )
+        if created:
+            claim.events.set(events)
+        values = []
+        for number, value_item in enumerate(item.get("values", []), 1):
+            values.append((value_item, self.load_claim_value(claim, value_item,
+                                                             f"{label}, value {number}")))
+        for value_item, value in values:
+            if value_item.get("supersedes") and value.supersedes_id is None and value.created:
+                value.supersedes = self._earlier(claim, value_item["supersedes"], values,
+                                                 f"{label}, value {value_item.get('value')!r}")
+                _validated(value, label).save()
+        problem = claim.uncited_problem(cited=claim.values.exists())
+        if problem:
+            raise ChronologyDataError(f"{label}: {problem}")
+
+    @staticmethod
+    def build_claim(item):
+        return Claim(
+            slug=item["slug"],
+            question=item["question"],
+            conclusion=item.get("conclusion", ""),
+            headline=bool(item.get("headline", False)),
+            order=item.get("order", 0),
+            status=item.get("status", Status.PUBLISHED),
+        )
+
+    def _event(self, slug, label):
+        event = Event.objects.filter(slug=slug).first()
+        if event is None:
+            raise ChronologyDataError(f"{label}: there is no event {slug!r}.")
+        return event
+
+    def load_claim_value(self, claim, item, label):
+        source = SourceArticle.objects.filter(slug=item.get("source")).first()
+        if source is None:
+            raise ChronologyDataError(f"{label}: there is no source {item.get('source')!r}.")
+        is_summary = item.get("is_summary", False)
+        if not isinstance(is_summary, bool):
+            raise ChronologyDataError(f"{label}: is_summary must be true or false.")
+
+        def build():
+            value = ClaimValue(
+                claim=claim, source=source, value=item["value"],
+                relies_on=item.get("relies_on", ""), excerpt=item["excerpt"],
+                is_summary=is_summary,
+            )
+            if item.get("date"):
+                value.reported = _partial_date(item["date"], label)
+            return value
+
+        value, created = self._find_or_create(
+            "claim_values", ClaimValue,
+            {"claim": claim, "source": source, "value": item["value"]}, build, label,
+        )
+        value.created = created
+        return value
+
+    @staticmethod
+    def _earlier(claim, reference, values, label):
+        matches = [
+            value for item, value in values
+            if item["source"] == reference.get("source")
+            and reference.get("value", item["value"]) == item["value"]
+        ]
+        if len(matches) != 1:
+            raise ChronologyDataError(
+                f"{label}: supersedes must name exactly one other value of the claim "
+                f"(by source, and by value when the source gives several); {reference!r} "
+                f"names {len(matches)}."
+            )
+        return matches[0]
+
+
+class _Loader(_ClaimsLoading):
     def __init__(self):
         self.counts = {kind: {"created": 0, "existing": 0} for kind in KINDS}
         self.categories = {}
@@ -453,10 +560,19 @@ def upgrade_chronology(path=DEFAULT_PATH):
     """
     data = read_data_file(path)
     places = read_places_file(path)
+    claims = claims_data_beside(path)
     upgrader = _Upgrader(Path(path).name)
     with transaction.atomic():
         upgrader.upgrade(data)
         upgrader.upgrade_places(places, data)
+        if claims is not None:
+            # Claims the file adds are created; existing ones are the curators' (not rewritten).
+            with reversion.create_revision():
+                reversion.set_comment(UPGRADE_COMMENT.format(Path(path).name))
+                upgrader.load_claims(claims)
+            created = upgrader.counts["claims"]["created"]
+            if created:
+                upgrader.report.created.append(f"{created} claims (figures in dispute)")
     return upgrader.report
 
 

@@ -163,3 +163,26 @@ class SourceFilterForm(FilterForm):
         queryset=Actor.objects.publishers(), to_field_name="slug", required=False,
         help_text="Articles this publisher published.",
     )
+
+
+class ClaimFilterForm(FilterForm):
+    """The filters of the API's claims (figures in dispute)."""
+
+    q = forms.CharField(
+        required=False, max_length=SEARCH_MAX_LENGTH,
+        help_text="Words in the question or in what any source says.",
+    )
+    event = forms.ModelChoiceField(
+        queryset=Event.objects.public(), to_field_name="slug", required=False,
+        help_text="Claims belonging to this event.",
+    )
+    source = forms.ModelChoiceField(
+        queryset=SourceArticle.objects.all(), to_field_name="slug", required=False,
+        help_text="Claims on which this source article reports a value.",
+    )
+    headline = forms.TypedChoiceField(
+        required=False, choices=[("", "Any"), ("true", "Yes"), ("false", "No")],
+        coerce=lambda value: value == "true", empty_value=None,
+        help_text="true: only the headline figures shown on the chronology's page; false: "
+        "only the others.",
+    )

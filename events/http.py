@@ -155,7 +155,8 @@ class PublicAPI(NinjaAPI):
                 "openapi": link("openapi-json"),
                 "resources": {
                     name: link(f"{name[:-1] if name != 'categories' else 'category'}_list")
-                    for name in ("events", "actors", "statements", "sources", "categories")
+                    for name in ("events", "actors", "statements", "sources", "categories",
+                                 "claims")
                 },
                 "exports": {
                     "timelinejs": link("export_timelinejs"),

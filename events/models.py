@@ -5,6 +5,8 @@ database can check them (both SQLite and PostgreSQL), model validation (`clean`)
 so the admin reports a broken rule as a form error instead of a server error.
 """
 
+import datetime
+
 import reversion
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import (
@@ -84,6 +86,13 @@ class Category(Versioned, models.Model):
         return url_for("events:category_detail", self.slug)
 
 
+class SubqueryCount(Subquery):
+    """The number of rows of a subquery, as a correlated scalar (one query for a whole list)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = models.IntegerField()
+
+
 def every_word_in(fields, text):
     """Q for: each word of text (at most 20) appears in one of fields, case-insensitively."""
     condition = Q()
@@ -111,6 +120,19 @@ class ActorQuerySet(models.QuerySet):
             _named_in_public_record(OuterRef("pk"))
         )
         return self.filter(_named_in_public_record(OuterRef("pk")) | Exists(members_in_record))
+
+    def with_public_counts(self):
+        """Each actor's number of published events they are listed in (`event_count`) and of
+        public statements (`statement_count`), in the same query."""
+        return self.annotate(
+            event_count=SubqueryCount(
+                EventActor.objects.filter(actor=OuterRef("pk"), event__status=Status.PUBLISHED)
+                .values("pk")
+            ),
+            statement_count=SubqueryCount(
+                Statement.objects.public().filter(speaker=OuterRef("pk")).values("pk")
+            ),
+        )
 
     def publishers(self):
         """The public record's publishers, whatever their kind (a media outlet, a rights
@@ -528,6 +550,17 @@ class SourceArticleQuerySet(models.QuerySet):
                 0,
             )
         )
+
+    def with_citing_event_count(self):
+        """Each source's number of published events that cite it, directly or through a
+        public statement (what the source filter selects), as `citing_event_count`."""
+        events = (
+            Citation.objects.public().filter(source=OuterRef("pk"))
+            .annotate(cited_event=Coalesce("event", "statement__event"))
+            .filter(cited_event__isnull=False)
+            .order_by().values("cited_event").distinct()
+        )
+        return self.annotate(citing_event_count=SubqueryCount(events))
 
     def filter_by(self, *, publisher=None):
         """The API's source filters."""
@@ -1108,6 +1141,14 @@ class Event(CitedToPublish, NormalizedPartialDates, Versioned, models.Model):
     def citation_list(self):
         return _listed(self, self.LISTED_CITATIONS, listing_prefetches)
 
+    def citations_by_source(self):
+        """Each cited source once, in the order of its first citation, with all of this
+        event's citations of it: one numbered note per source, with its excerpts."""
+        notes = {}
+        for citation in self.citation_list:
+            notes.setdefault(citation.source_id, (citation.source, []))[1].append(citation)
+        return list(notes.values())
+
     def cited_sources(self):
         """Each source this event cites, once, in citation order (uses prefetched citations)."""
         sources = {}
@@ -1411,6 +1452,35 @@ class CitationQuerySet(models.QuerySet):
             Q(event__status=Status.PUBLISHED) | Q(statement__in=Statement.objects.public())
         )
 
+    def first_citing_events(self, per_source):
+        """{source id: [event, ...]}: for each source, the earliest published events that cite
+        it (directly or through a public statement), at most `per_source`, in one query.
+
+        The window numbers citations, not events; an event citing a source several times takes
+        several numbers, so a source can show fewer than `per_source` events: the bibliography
+        says how many there are in all and links to the source's page for the whole list."""
+        cited_event_order = Coalesce("event__sort_date", "statement__event__sort_date")
+        rows = (
+            self.public()
+            .filter(Q(event__isnull=False) | Q(statement__event__isnull=False))
+            .annotate(rank=models.Window(
+                models.functions.RowNumber(), partition_by=[F("source_id")],
+                order_by=[cited_event_order.asc(), F("pk").asc()],
+            ))
+            .filter(rank__lte=per_source * 2)
+            .select_related("event", "statement__event")
+            .only("source_id", "event__slug", "event__title", "statement__event__slug",
+                  "statement__event__title")
+            .order_by("source_id", "rank")
+        )
+        events = {}
+        for citation in rows:
+            event = citation.event or citation.statement.event
+            listed = events.setdefault(citation.source_id, [])
+            if len(listed) < per_source and all(item.pk != event.pk for item in listed):
+                listed.append(event)
+        return events
+
     def quoting_kept_texts(self):
         """Citations that quote a source whose text is kept for checking, by file: what
         check_excerpts and audit_record compare (summaries are the curators' words)."""
@@ -1526,3 +1596,275 @@ class RecordState(models.Model):
 
     def __str__(self):
         return f"Record generation {self.generation}, changed {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class ClaimQuerySet(models.QuerySet):
+    def public(self):
+        """Published claims that belong to at least one published event: a claim of a draft
+        stays unknown to readers, as the draft's statements do."""
+        return self.filter(status=Status.PUBLISHED).filter(
+            Exists(Event.claims.through.objects.filter(
+                claim=OuterRef("pk"), event__status=Status.PUBLISHED
+            ))
+        )
+
+    def headline(self):
+        return self.filter(headline=True)
+
+    def uncited(self):
+        return self.filter(values__isnull=True)
+
+    def for_listing(self):
+        """Each claim with its values (sources and publishers) and its published events, in
+        a fixed number of queries."""
+        return self.prefetch_related(*claim_listing_prefetches()).order_by(*Claim._meta.ordering)
+
+    def filter_by(self, *, q="", event=None, source=None, headline=None):
+        """The claims' filters (the API): words of the question or of any value, an event it
+        belongs to, a source that reports a value of it, headline figures only."""
+        claims = self
+        if event is not None:
+            claims = claims.filter(events=event)
+        if source is not None:
+            claims = claims.filter(Exists(
+                ClaimValue.objects.filter(claim=OuterRef("pk"), source=source)
+            ))
+        if headline is not None:
+            claims = claims.filter(headline=headline)
+        for word in q.split()[:20]:
+            claims = claims.filter(
+                Q(question__icontains=word)
+                | Exists(ClaimValue.objects.filter(claim=OuterRef("pk"), value__icontains=word))
+            )
+        return claims
+
+
+@reversion.register(follow=["values"])
+class Claim(CitedToPublish, Versioned, models.Model):
+    """A figure or an assertion the sources report differently (how many men were detained,
+    who said a thing), with one value per source (ClaimValue)."""
+
+    question = models.CharField(
+        max_length=200,
+        help_text="What the sources answer differently, as a reader's question: “How many "
+        "men were detained?”, “Who said there were no gay men in Chechnya?”.",
+    )
+    slug = models.SlugField(
+        max_length=200, unique=True,
+        help_text="The claim's permanent address in the API: never change it once published.",
+    )
+    events = models.ManyToManyField(
+        Event, related_name="claims", blank=True,
+        help_text="The events this claim belongs to: their pages show its table.",
+    )
+    conclusion = models.TextField(
+        "what the record concludes",
+        blank=True,
+        help_text="What the record concludes from the values, if anything, and why (“one "
+        "figure in different words”; “the original reports name the press secretary”). Leave "
+        "empty when the sources cannot be reconciled. No claim stronger than the sources.",
+    )
+    headline = models.BooleanField(
+        "headline figure",
+        default=False,
+        help_text="Shown in “What the sources say” on the chronology's first page.",
+    )
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers are listed first among the headline figures."
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Only published claims of published events are shown. Publishing needs at "
+        "least one value with its source.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    LISTED_VALUES = "listed_values"
+    LISTED_EVENTS = "listed_events"
+
+    class Meta:
+        ordering = ["order", "question", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(question=""), name="claim_has_question",
+                violation_error_message="A claim needs its question.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.question
+
+    @property
+    def value_list(self):
+        return _listed(self, self.LISTED_VALUES, claim_listing_prefetches)
+
+    @property
+    def event_list(self):
+        """The published events this claim belongs to."""
+        return _listed(self, self.LISTED_EVENTS, claim_listing_prefetches)
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    def uncited_problem(self, cited):
+        if self.status != Status.PUBLISHED or cited:
+            return None
+        return ("A published claim needs at least one value with its source and excerpt: add "
+                "one, or save it as a draft.")
+
+    def value_rows(self):
+        """(value, the first later value that supersedes it, or None) for each value, in the
+        order the sources said them (a value without its own date takes its source's)."""
+        values = sorted(self.value_list, key=ClaimValue.chronological_key)
+        later = {}
+        for value in values:
+            if value.supersedes_id:
+                later.setdefault(value.supersedes_id, value)
+        return [(value, later.get(value.pk)) for value in values]
+
+
+def claim_listing_prefetches():
+    """A claim's values (oldest report first, with sources and publishers) and its published
+    events, into Claim.value_list and Claim.event_list."""
+    return [
+        Prefetch(
+            "values",
+            queryset=ClaimValue.objects.select_related("source__publisher"),
+            to_attr=Claim.LISTED_VALUES,
+        ),
+        Prefetch(
+            "events",
+            queryset=Event.objects.public().defer("search_vector").chronological(),
+            to_attr=Claim.LISTED_EVENTS,
+        ),
+    ]
+
+
+class ClaimValueQuerySet(models.QuerySet):
+    def quoting_kept_texts(self):
+        """Values whose excerpt quotes a source whose text is kept for checking (as
+        CitationQuerySet.quoting_kept_texts)."""
+        return (
+            self.exclude(source__archive_filename="")
+            .filter(is_summary=False)
+            .select_related("source")
+            .order_by("source__archive_filename", "pk")
+        )
+
+
+@reversion.register()
+class ClaimValue(NormalizedPartialDates, Versioned, models.Model):
+    """What one source says about a claim: the value or wording, the source, its date, who the
+    source relies on, and the excerpt that shows it (the citation rules of the record)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="values")
+    value = models.CharField(
+        max_length=300,
+        help_text="What this source says, short, in its own terms: “more than 100”, “at least "
+        "three”, “Alvi Karimov, Kadyrov's press secretary”. No identifying detail of a "
+        "protected person.",
+    )
+    source = models.ForeignKey(
+        SourceArticle, on_delete=models.PROTECT, related_name="claim_values",
+        help_text="The source that says it. Prefer the original report (RECORD.md).",
+    )
+    reported_date = models.DateField(
+        "date", null=True, blank=True,
+        help_text="The first day of the period the source said it in.",
+    )
+    reported_precision = precision_field("date")
+    reported_approximate = models.BooleanField("date approximate", default=False)
+    relies_on = models.CharField(
+        "relies on",
+        max_length=300,
+        blank=True,
+        help_text="Who the source relies on for it, in a few words: “its own sources in the "
+        "Chechen police and FSB”, “Novaya Gazeta”, “men who escaped, via the Russian LGBT "
+        "Network”. Never a protected person's name beyond the name the record shows.",
+    )
+    excerpt = models.TextField(
+        help_text=Citation._meta.get_field("excerpt").help_text.replace(
+            " For a verbatim quote it must contain the quote.", ""
+        ),
+    )
+    is_summary = models.BooleanField(
+        "excerpt is a summary",
+        default=False,
+        help_text="Tick when the excerpt is the curators' summary of the passage, not its exact "
+        "words (an outside reference). Readers see it labelled as a summary.",
+    )
+    supersedes = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        help_text="The earlier report of this claim that this later one updates: a count that "
+        "changed because later reporting found more (one prison, then two, then six) is a "
+        "development, not a dispute. Leave empty when the sources simply disagree.",
+    )
+
+    reported = PartialDateAttribute("reported")
+    partial_dates = ("reported",)
+
+    objects = ClaimValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "value (what one source says)"
+        verbose_name_plural = "values (what each source says)"
+        ordering = ["reported_date", "reported_precision", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(value=""), name="claim_value_has_value",
+                violation_error_message="Say what the source says.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(excerpt=""), name="claim_value_has_excerpt",
+                violation_error_message="A value needs the excerpt that shows it.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(supersedes=F("id")), name="claim_value_not_superseding_itself",
+                violation_error_message="A report cannot supersede itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source}: {self.value}"
+
+    @property
+    def date(self):
+        """The date the source said it: its own, else the source's publication date."""
+        return self.reported or self.source.published
+
+    def chronological_key(self):
+        date = self.date
+        if date is None:
+            return (datetime.date.max, 0, self.pk or 0)
+        return (date.first_day, date.precision, self.pk or 0)
+
+    def clean(self):
+        errors = {}
+        if self.excerpt and not visible_parts(self.excerpt):
+            errors["excerpt"] = "An excerpt needs words, not only elisions."
+        if self.supersedes_id:
+            earlier = self.supersedes
+            if self.pk and earlier.pk == self.pk:
+                errors["supersedes"] = "A report cannot supersede itself."
+            elif self.claim_id and earlier.claim_id != self.claim_id:
+                errors["supersedes"] = "Only a report of the same claim can be superseded."
+            elif self.date and earlier.date and self.date.first_day < earlier.date.first_day:
+                errors["supersedes"] = (
+                    f"A later report supersedes an earlier one: this one ({self.date.display()})"
+                    f" is dated before the one it would supersede ({earlier.date.display()})."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def is_verbatim_in(self, text):
+        return self.is_summary or appears_in_order(self.excerpt, text)

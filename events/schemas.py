@@ -533,6 +533,81 @@ class SourceDetailOut(SourceOut):
         return source.citations_served
 
 
+class ClaimValueOut(Out):
+    """What one source says about a claim."""
+
+    id: int
+    value: str = Field(description="What the source says, in its own terms: “more than 100”.")
+    source: SourceRef
+    date: PartialDateOut | None = Field(
+        description="When the source said it: its own date where the record gives one, else "
+        "the source's publication date."
+    )
+    relies_on: str = Field(description="Who the source relies on for it, in the curators' words.")
+    excerpt: str = Field(
+        description="The passage that shows it, verbatim from the source, unless "
+        "excerpt_is_summary."
+    )
+    excerpt_is_summary: bool = Field(
+        description="The excerpt is the curators' summary, not the source's words: never "
+        "present it as a quotation."
+    )
+    supersedes: int | None = Field(
+        description="The id of the earlier value of this claim that this later report "
+        "updates (a count that grew as reporting went on: a development, not a dispute)."
+    )
+    superseded_by: int | None = Field(
+        description="The id of the first later value that updates this one, if any."
+    )
+
+    @staticmethod
+    def resolve_date(value):
+        return PartialDateOut.of(value.date)
+
+    @staticmethod
+    def resolve_excerpt_is_summary(value):
+        return value.is_summary
+
+    @staticmethod
+    def resolve_supersedes(value):
+        return value.supersedes_id
+
+    @staticmethod
+    def resolve_superseded_by(value):
+        return value.superseded_by_id
+
+
+class ClaimOut(Out):
+    """A figure or an assertion the sources report differently, with what each says."""
+
+    id: int
+    slug: str
+    question: str
+    conclusion: str = Field(description="What the record concludes, if anything.")
+    headline: bool = Field(description="One of the headline figures on the chronology's page.")
+    events: list[EventRef] = Field(description="The published events this claim belongs to.")
+    values: list[ClaimValueOut] = Field(
+        description="What each source says, in the order they said it."
+    )
+    api_url: str
+
+    @staticmethod
+    def resolve_events(claim):
+        return claim.event_list
+
+    @staticmethod
+    def resolve_values(claim):
+        rows = []
+        for value, later in claim.value_rows():
+            value.superseded_by_id = later.pk if later else None
+            rows.append(value)
+        return rows
+
+    @staticmethod
+    def resolve_api_url(claim, context):
+        return absolute(context, api_path("claim_detail", claim.slug))
+
+
 class TimelineDate(Out):
     year: int
     month: int | None = None

@@ -2,12 +2,14 @@
 invalidates cached pages) and refreshes the search document of the events it touches, and
 every saved event carries its place in the chronology (sort_date)."""
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from .models import (
     Actor,
     Category,
     Citation,
+    Claim,
+    ClaimValue,
     Event,
     EventActor,
     EventPlace,
@@ -18,7 +20,8 @@ from .models import (
 )
 
 RECORD_MODELS = (
-    Actor, Category, Citation, Event, EventActor, EventPlace, Place, SourceArticle, Statement,
+    Actor, Category, Citation, Claim, ClaimValue, Event, EventActor, EventPlace, Place,
+    SourceArticle, Statement,
 )
 
 
@@ -57,6 +60,8 @@ def connect():
         post_delete.connect(
             refresh_search, sender=model, dispatch_uid=f"search-del-{model.__name__}"
         )
+    # Which events a claim belongs to is part of the record too (their pages show it).
+    m2m_changed.connect(record_changed, sender=Claim.events.through, dispatch_uid="record-claim-events")
     for model in RECORD_MODELS:
         post_save.connect(record_changed, sender=model, dispatch_uid=f"record-{model.__name__}")
         post_delete.connect(

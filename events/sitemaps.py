@@ -31,12 +31,16 @@ class PublicSitemap(Sitemap):
 
 
 class FixedPages(PublicSitemap):
-    """The chronology and the about page: they change with any change to the record."""
+    """The chronology, the about page, the map, who's who and the bibliography: they change
+    with any change to the record."""
 
     changefreq = "daily"
 
     def items(self):
-        return ["events:event_list", "events:about", "events:place_list"]
+        return [
+            "events:event_list", "events:about", "events:place_list", "events:actor_index",
+            "events:source_index",
+        ]
 
     def location(self, item):
         from django.urls import reverse

@@ -23,7 +23,17 @@ from .forms import EventFilterForm, form_errors
 from .history import public_change_log
 from .links import absolute_url
 from .middleware import EMBED_POLICY, POLICY
-from .models import Actor, Category, Event, Place, SourceArticle, Statement
+from .models import (
+    Actor,
+    Category,
+    Citation,
+    Claim,
+    Event,
+    Place,
+    SourceArticle,
+    SourceType,
+    Statement,
+)
 from .pagination import BadPage, paginate
 from .sitemaps import SECTIONS
 
@@ -64,6 +74,9 @@ def event_list(request):
 
     # A history restore must get the whole page, or the back button shows a bare fragment.
     partial = request.htmx and not request.htmx.history_restore_request
+    if not partial:
+        # The headline figures in dispute, outside the swapped results: whole pages only.
+        context["headline_claims"] = Claim.objects.public().headline().for_listing()
     template = "events/event_list.html#results" if partial else "events/event_list.html"
     return cdn.set_tags(render(request, template, context, status=status), {cdn.CHRONOLOGY})
 
@@ -78,11 +91,59 @@ def event_detail(request, slug):
         {
             "event": event,
             "locator": maps.locator(event.place_list),
+            "claims": list(Claim.objects.public().filter(events=event).for_listing()),
             "change_log": public_change_log(event),
             "canonical_url": absolute_url(event.get_absolute_url()),
         },
     )
     return cdn.set_tags(response, cdn.event_listing_tags([event]))
+
+
+# How many events the bibliography lists under each source; the source's page has them all.
+EVENTS_PER_SOURCE = 5
+
+
+@require_safe
+@cache_public_page
+def actor_index(request):
+    """Who's who: everyone the public record names, grouped by kind, with how many events and
+    statements; a protected identity by the name shown only."""
+    actors = Actor.objects.public().with_public_counts().order_by("name", "pk")
+    groups = {kind: [] for kind in Actor.Kind.values}
+    for actor in actors:
+        groups[actor.kind].append(actor)
+    kinds = [
+        (kind, Actor.Kind(kind).label, groups[kind]) for kind in Actor.Kind.values if groups[kind]
+    ]
+    return render(request, "events/actor_index.html",
+                  {"kinds": kinds, "actor_count": sum(len(group) for group in groups.values())})
+
+
+@require_safe
+@cache_public_page
+def source_index(request):
+    """The bibliography: every source by type, then by publisher, with what cites it."""
+    sources = (
+        SourceArticle.objects.select_related("publisher").with_citing_event_count()
+        .order_by(*SourceArticle._meta.ordering, "pk")
+    )
+    citing = Citation.objects.first_citing_events(EVENTS_PER_SOURCE)
+    by_type = {}
+    for source in sources:
+        source.first_citing_events = citing.get(source.pk, [])
+        publisher = source.publisher.name if source.publisher_id else "Publisher not known"
+        by_type.setdefault(source.source_type, {}).setdefault(
+            (publisher, source.publisher), []
+        ).append(source)
+    order = {value: number for number, value in enumerate([*SourceType.values, ""])}
+    types = [
+        (source_type, SourceType(source_type).label if source_type else "Type not yet known",
+         sorted(publishers.items(), key=lambda item: item[0][0].casefold()))
+        for source_type, publishers in sorted(by_type.items(), key=lambda item: order[item[0]])
+    ]
+    return render(request, "events/source_index.html", {
+        "types": types, "source_count": len(sources), "events_per_source": EVENTS_PER_SOURCE,
+    })
 
 
 @require_safe

@@ -21,6 +21,8 @@ from .factories import (
     ActorFactory,
     CategoryFactory,
     CitationFactory,
+    ClaimFactory,
+    ClaimValueFactory,
     EventActorFactory,
     EventFactory,
     EventPlaceFactory,
@@ -404,3 +406,42 @@ def app_servers(tmp_path):
         client = redis.Redis(host="127.0.0.1", port=6379)
         for key in client.scan_iter(f"{prefix}*"):
             client.delete(key)
+
+
+DRAFT_CLAIM = "A question still in draft?"
+DRAFT_EVENT_CLAIM = "A question only a draft event has?"
+
+
+@pytest.fixture
+def claims(record):
+    """Claims on the shared record: a dispute (two sources, two figures) and a development
+    (one prison, then six, the later superseding the earlier) on the exposé; a draft claim on
+    it and a published claim of the draft event only, which no public surface may show."""
+    detained = ClaimFactory(
+        question="How many men were detained?", slug="men-detained", headline=True, order=1,
+        events=[record.exposé_event], conclusion="One figure in different words.",
+    )
+    newspaper = ClaimValueFactory(
+        claim=detained, source=record.expose, value="more than a hundred",
+        relies_on="police sources", excerpt="more than a hundred men", is_summary=False,
+    )
+    television = ClaimValueFactory(
+        claim=detained, source=record.hbo, value="several dozen", is_summary=True,
+        excerpt="The programme says several dozen men were held.",
+    )
+    prisons = ClaimFactory(
+        question="How many secret prisons?", slug="secret-prisons", headline=True, order=2,
+        events=[record.exposé_event, record.denial],
+    )
+    one = ClaimValueFactory(claim=prisons, source=record.expose, value="one")
+    six = ClaimValueFactory(claim=prisons, source=record.hbo, value="at least six",
+                            supersedes=one)
+    draft = ClaimFactory(question=DRAFT_CLAIM, slug="draft-claim", status=Status.DRAFT,
+                         events=[record.exposé_event], headline=True)
+    ClaimValueFactory(claim=draft, source=record.expose, value="unchecked figure")
+    of_draft_event = ClaimFactory(question=DRAFT_EVENT_CLAIM, slug="draft-event-claim",
+                                  events=[record.draft], headline=True)
+    ClaimValueFactory(claim=of_draft_event, source=record.hbo, value="hidden figure")
+    return SimpleNamespace(detained=detained, newspaper=newspaper, television=television,
+                           prisons=prisons, one=one, six=six, draft=draft,
+                           of_draft_event=of_draft_event)

@@ -6,6 +6,8 @@ from events.models import (
     Actor,
     Category,
     Citation,
+    Claim,
+    ClaimValue,
     Event,
     EventActor,
     EventPlace,
@@ -147,3 +149,30 @@ class PublishedStatementFactory(StatementFactory):
         factory_related_name="statement",
         excerpt=factory.LazyAttribute(lambda c: f"He said: “{c.factory_parent.quote}”"),
     )
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    """A published claim; pass `events=[...]` for the events it belongs to."""
+
+    class Meta:
+        model = Claim
+        skip_postgeneration_save = True
+
+    question = factory.Sequence(lambda n: f"How many, question {n}?")
+    slug = factory.Sequence(lambda n: f"claim-{n}")
+    status = Status.PUBLISHED
+
+    @factory.post_generation
+    def events(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.events.set(extracted)
+
+
+class ClaimValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClaimValue
+
+    claim = factory.SubFactory(ClaimFactory)
+    source = factory.SubFactory(SourceArticleFactory)
+    value = factory.Sequence(lambda n: f"value {n}")
+    excerpt = "The passage that shows it."

@@ -13,7 +13,7 @@ import feedparser
 import pytest
 from django.http import QueryDict
 
-from events.forms import EventFilterForm, SourceFilterForm, form_errors
+from events.forms import ClaimFilterForm, EventFilterForm, SourceFilterForm, form_errors
 from events.partial_dates import PartialDate
 from tests.factories import (
     DRAFT_TITLE,
@@ -271,3 +271,44 @@ def test_the_page_heads_an_unknown_day_and_shows_an_estimate_with_c(client, apri
     assert (estimated["sort_as"], estimated["sort_date"]) == ("2017-04-10", "2017-04-10")
     unknown = client.get("/api/v1/events/unknown-day").json()
     assert (unknown["sort_as"], unknown["sort_date"]) == (None, "2017-04-30")
+
+
+# The claims' filters (figures in dispute: the API only, ClaimFilterForm and
+# ClaimQuerySet.filter_by), on the shared record's claims (tests/conftest.py `claims`): a
+# dispute on the exposé, a development on the exposé and the HBO denial, and a draft claim and
+# a claim of the draft event that no filter may reach.
+CLAIM_FILTERS = [
+    ({}, ["men-detained", "secret-prisons"]),
+    ({"event": "kadyrov-denies-hbo"}, ["secret-prisons"]),
+    ({"event": "novaya-gazeta-reports"}, ["men-detained", "secret-prisons"]),
+    ({"source": "hbo-interview"}, ["men-detained", "secret-prisons"]),
+    ({"headline": "true"}, ["men-detained", "secret-prisons"]),
+    ({"headline": "false"}, []),
+    ({"q": "prisons"}, ["secret-prisons"]),
+    ({"q": "dozen"}, ["men-detained"]),  # words of a value
+    ({"q": "unchecked"}, []),  # the draft claim's value
+    ({"q": "", "event": "", "source": "", "headline": ""}, ["men-detained", "secret-prisons"]),
+]
+
+
+@pytest.mark.parametrize(("params", "expected"), CLAIM_FILTERS)
+def test_each_claim_filter(client, claims, params, expected):
+    response = client.get("/api/v1/claims", params)
+
+    assert response.status_code == 200
+    assert [item["slug"] for item in response.json()["items"]] == expected
+
+
+@pytest.mark.parametrize("params", [
+    {"event": "draft-event"}, {"event": "nope"}, {"source": "x" * 300},
+    {"headline": "maybe"}, {"q": "x" * 201},
+])
+def test_a_bad_claim_filter_gets_the_forms_message(client, claims, params):
+    errors = expected_errors(ClaimFilterForm, params)
+
+    response = client.get("/api/v1/claims", params)
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == errors
+
+

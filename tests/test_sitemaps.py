@@ -24,6 +24,7 @@ def test_the_sitemap_lists_every_public_page_with_lastmod(client, record):
     entries = sitemap_entries(client)
     expected = {
         "http://testserver/", "http://testserver/about/", "http://testserver/places/",
+        "http://testserver/actors/", "http://testserver/sources/",
         *(f"http://testserver/places/{slug}/" for slug in ("argun", "grozny", "london")),
         *(f"http://testserver{e.get_absolute_url()}"
           for e in (record.exposé_event, record.denial, record.condemnation)),

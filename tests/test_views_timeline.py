@@ -283,13 +283,18 @@ def grow(record, count):
 # (Anzor has one statement) and, for an actor who is not protected, the members. Event
 # pages read their public change log: one query here (no history), two with history
 # (tests/test_history.py pins that). The chronology's time axis reads its events in one more
-# query (tests/test_axis.py pins it on a record too large to draw event by event).
+# query (tests/test_axis.py pins it on a record too large to draw event by event). The list
+# page and event pages read their claims (figures in dispute): one query when there are none
+# (tests/test_claims.py pins them with claims). Who's who is one query (actors with their
+# counts), the bibliography two (sources with their counts, the first events citing each).
 PAGES = {
-    "/": ({}, 14),
+    "/": ({}, 15),
     "/?filtered": ({"q": "Kadyrov", "category": ["reporting", "denials"], "date_from": "2017-04",
-                    "verification": ["reported", "disputed"]}, 15),
-    "/events/condemnation-abroad/": ({}, 6),
-    "/events/kadyrov-denies-hbo/": ({}, 7),
+                    "verification": ["reported", "disputed"]}, 16),
+    "/events/condemnation-abroad/": ({}, 7),
+    "/events/kadyrov-denies-hbo/": ({}, 8),
+    "/actors/": ({}, 1),
+    "/sources/": ({}, 2),
     "/actors/ramzan-kadyrov/": ({}, 11),
     "/actors/anzor/": ({}, 10),
     "/sources/novaya-expose/": ({}, 8),

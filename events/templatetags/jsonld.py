@@ -46,7 +46,23 @@ def _article(source, absolute):
     return {key: value for key, value in data.items() if value is not None}
 
 
-def event_data(event, absolute):
+def claim_data(claim, absolute):
+    """A claim as schema.org Claims, one per source: what that source says, where it
+    appeared, and, for a later report, the earlier one it updates."""
+    return [
+        {
+            "@type": "Claim",
+            "name": claim.question,
+            "text": value.value,
+            "appearance": _article(value.source, absolute),
+            **({"dateCreated": value.date.iso()} if value.date else {}),
+            **({"description": f"Superseded by a later report: {later.value}"} if later else {}),
+        }
+        for value, later in claim.value_rows()
+    ]
+
+
+def event_data(event, absolute, claims=()):
     """The schema.org Event for a published event, its quotes as Quotations and its reported
     speech as Statements."""
     data = {
@@ -73,7 +89,7 @@ def event_data(event, absolute):
                 ],
             }
             for statement in event.statement_list
-        ],
+        ] + [item for claim in claims for item in claim_data(claim, absolute)],
         "actor": [
             _actor(participation.actor, absolute) for participation in event.participation_list
         ],
@@ -106,8 +122,8 @@ def _place(place, absolute):
 
 
 @register.simple_tag(takes_context=True)
-def event_jsonld(context, event):
+def event_jsonld(context, event, claims=()):
     request = context.get("request")
     if event is None or request is None or not event.is_published:
         return ""
-    return script_safe_json(event_data(event, absolute_url))
+    return script_safe_json(event_data(event, absolute_url, claims))

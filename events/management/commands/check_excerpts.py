@@ -1,6 +1,6 @@
 """manage.py check_excerpts FOLDER: are the citation excerpts really in the archived articles?
 
-For every citation whose source names an archived text file, the excerpt must appear verbatim in
+For every citation (and every claim value) whose source names an archived text file, the excerpt must appear verbatim in
 FOLDER/<archive_filename>: where it leaves words out with "[…]", each visible part, in order
 (events/excerpts.py). Runs of whitespace are treated as one space (line breaks in an excerpt
 are not a change of wording); nothing else is normalised, so a changed quote mark, corrected
@@ -15,7 +15,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from events.audit import compare_excerpts
-from events.models import Citation
+from events.models import Citation, ClaimValue
 
 
 class Command(BaseCommand):
@@ -28,10 +28,11 @@ class Command(BaseCommand):
         folder = Path(folder)
         if not folder.is_dir():
             raise CommandError(f"{folder} is not a folder.")
-        summaries = Citation.objects.filter(is_summary=True).count()
+        summaries = (Citation.objects.filter(is_summary=True).count()
+                     + ClaimValue.objects.filter(is_summary=True).count())
         checked, texts, problems = compare_excerpts(folder)
-        failures = [f"Citation {citation.pk} ({citation.source.slug}): {problem}"
-                    for citation, problem in problems]
+        failures = [f"{'Citation' if isinstance(item, Citation) else 'Claim value'} {item.pk} "
+                    f"({item.source.slug}): {problem}" for item, problem in problems]
         for failure in failures:
             self.stderr.write(failure)
         noun = "summary" if summaries == 1 else "summaries"
