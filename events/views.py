@@ -85,18 +85,25 @@ def event_list(request):
 @cache_public_page
 def event_detail(request, slug):
     event = get_object_or_404(Event.objects.public().for_listing(), slug=slug)
+    claims = list(Claim.objects.public().filter(events=event).for_listing())
     response = render(
         request,
         "events/event_detail.html",
         {
             "event": event,
             "locator": maps.locator(event.place_list),
-            "claims": list(Claim.objects.public().filter(events=event).for_listing()),
+            "claims": claims,
             "change_log": public_change_log(event),
             "canonical_url": absolute_url(event.get_absolute_url()),
         },
     )
-    return cdn.set_tags(response, cdn.event_listing_tags([event]))
+    tags = cdn.event_listing_tags([event])
+    for claim in claims:  # what each source says: the source and its publisher
+        for value in claim.value_list:
+            tags.add(f"source-{value.source_id}")
+            if value.source.publisher_id:
+                tags.add(f"actor-{value.source.publisher_id}")
+    return cdn.set_tags(response, tags)
 
 
 # How many events the bibliography lists under each source; the source's page has them all.

@@ -111,8 +111,10 @@ def test_a_draft_edit_purges_nothing_and_publishing_reaches_its_actors_and_sourc
 
 
 @pytest.mark.parametrize("change", ["rename actor", "edit event", "move category",
-                                    "new participant", "edit source", "unpublish"])
-def test_every_page_a_change_alters_carries_a_purged_tag(client, record, fake_cdn, change,
+                                    "new participant", "edit source", "unpublish",
+                                    "rename place", "edit claim value"])
+def test_every_page_a_change_alters_carries_a_purged_tag(client, record, claims, fake_cdn,
+                                                         change,
                                                          django_capture_on_commit_callbacks):
     """The property the CDN relies on: after a change, every public page whose content
     differs was tagged (before or after) with a tag the purge named."""
@@ -133,6 +135,12 @@ def test_every_page_a_change_alters_carries_a_purged_tag(client, record, fake_cd
         elif change == "edit source":
             record.hbo.title = "Real Sports with Bryant Gumbel"
             record.hbo.save()
+        elif change == "rename place":
+            record.grozny.name = "Grozny (Chechen capital)"
+            record.grozny.save()
+        elif change == "edit claim value":
+            claims.six.value = "at least seven"
+            claims.six.save()
         else:
             record.exposé_event.status = Status.DRAFT
             record.exposé_event.save()
