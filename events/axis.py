@@ -148,6 +148,7 @@ class Axis:
     bins: list = field(default_factory=list)  # counts per week (bins not drawn in bands)
     bands: list = field(default_factory=list)
     ticks: str = ""  # one SVG path: the axis line and the band boundaries
+    days: list = field(default_factory=list)  # (x, day of the month) under a span of a month or two
     bin_size: str = ""  # "week", "month" or "year" in counts mode
     has_bars: bool = False
     has_approximate: bool = False
@@ -158,7 +159,11 @@ class Axis:
 
     @property
     def label_y(self):
-        return _num(self.baseline + 19)
+        return _num(self.baseline + (26 if self.days else 19))
+
+    @property
+    def day_y(self):
+        return _num(self.baseline + 13)
 
 
 def build_axis(events, *, params=None, count=None, base="", htmx_target="#results"):
@@ -313,9 +318,21 @@ def _bands(scale, link, counts):
     return bands
 
 
-def _ticks(bands, baseline, width):
-    """The axis line and a short tick at every band boundary, as one path."""
+def _days(scale):
+    """Days of the month to label on a span of one or two months: the 1st, 8th, 15th..."""
+    if scale.by_year or _months_between(scale.first, scale.last) > 2:
+        return []
+    return [
+        (_num(scale.x(start.replace(day=day)) + scale.day_width / 2), str(day))
+        for start, end in scale.periods() for day in (1, 8, 15, 22, 29) if day <= end.day
+    ]
+
+
+def _ticks(bands, baseline, width, days=()):
+    """The axis line and a short tick at every band boundary (and labelled day), as one
+    path."""
     parts = [f"M{LEFT} {_num(baseline)}H{width - RIGHT}"]
+    parts.extend(f"M{x} {_num(baseline)}v3" for x, _ in days)
     for band in bands:
         parts.append(f"M{_num(band.x)} {_num(baseline)}v6")
     parts.append(f"M{width - RIGHT} {_num(baseline)}v6")
@@ -356,7 +373,8 @@ def summary_sentence(total, counts):
 
 
 def _period_of(row):
-    """(first day, last day, bar, approximate) of an event row, as its dates say."""
+    """(first day, last day, bar, approximate, known first day, known last day) of an event
+    row: the period drawn, and the one its dates name (narrower for an approximate day)."""
     (_, _, start_date, start_precision, start_approximate, end_date, end_precision,
      end_approximate, _, _) = row
     start = PartialDate(start_date, start_precision, start_approximate)
@@ -364,26 +382,30 @@ def _period_of(row):
     first, last = start.first_day, (end or start).last_day
     approximate = start.approximate or bool(end and end.approximate)
     if first == last and approximate:
-        first = first - datetime.timedelta(days=APPROXIMATE_DAYS)
-        last = last + datetime.timedelta(days=APPROXIMATE_DAYS)
-    return first, last, first != last, approximate
+        return (first - datetime.timedelta(days=APPROXIMATE_DAYS),
+                last + datetime.timedelta(days=APPROXIMATE_DAYS), True, True, first, last)
+    return first, last, first != last, approximate, first, last
 
 
 def _marks_axis(rows, link):
     """One mark per event, stacked; None when the stack is too tall to draw."""
-    marks = []
+    marks, known = [], []
     for row in rows:
         slug, title, *_, verification = row
-        first, last, bar, approximate = _period_of(row)
+        first, last, bar, approximate, *dates = _period_of(row)
+        known.extend(dates)
         disputed = verification == Verification.DISPUTED
         # The title is the mark's name; its place on the axis and the legend say its date.
         label = f"{title} (disputed)" if disputed else title
         marks.append(Mark(url=url_for("events:event_detail", slug), label=label, bar=bar,
                           disputed=disputed, approximate=approximate, first=first, last=last))
-    span_first = min(mark.first for mark in marks)
-    span_last = max(mark.last for mark in marks)
+    # The span is the months the events' dates name; the bar around an approximate day is
+    # cut at its ends rather than adding a month of nothing.
+    span_first, span_last = min(known), max(known)
     by_year = _months_between(span_first, span_last) > MAX_MONTHS
     scale = _Scale(span_first, span_last, by_year)
+    for mark in marks:
+        mark.first, mark.last = max(mark.first, scale.first), min(mark.last, scale.last)
 
     # Greedy packing: each mark, left to right (longer first at a tie), goes to the lowest
     # row where it does not touch the mark before it.
@@ -427,7 +449,8 @@ def _marks_axis(rows, link):
         # In the record's order (the rows'), the order a keyboard walks them.
         marks=marks,
         bands=bands,
-        ticks=_ticks(bands, baseline, scale.width),
+        ticks=_ticks(bands, baseline, scale.width, _days(scale)),
+        days=_days(scale),
         has_bars=any(mark.bar and not mark.approximate for mark in marks),
         has_approximate=any(mark.approximate for mark in marks),
         has_disputed=any(mark.disputed for mark in marks),
@@ -501,7 +524,8 @@ def _counts_axis(days, link, width=WIDTH, overview=None):
         baseline=baseline,
         bins=list(drawn.values()),
         bands=bands,
-        ticks=_ticks(bands, baseline, scale.width),
+        ticks=_ticks(bands, baseline, scale.width, _days(scale)),
+        days=_days(scale),
         bin_size="year" if by_year else ("week" if weekly else "month"),
         has_disputed=any(disputed for _, _, disputed in days),
         overview=overview,

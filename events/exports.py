@@ -11,10 +11,11 @@ import json
 from django.http import HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join, linebreaks
+from django.utils.safestring import mark_safe
 
 from .forms import EventFilterForm
 from .links import absolute_url
-from .partial_dates import Precision
+from .models import Verification
 
 TIMELINE_TITLE = "Chechnya 2017: a documented chronology"
 
@@ -47,14 +48,12 @@ CSV_COLUMNS = [
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def timeline_date(partial_date):
-    """A TimelineJS date object, only as precise as the partial date."""
-    parts = {"year": partial_date.date.year}
-    if partial_date.precision <= Precision.MONTH:
-        parts["month"] = partial_date.date.month
-    if partial_date.precision == Precision.DAY:
-        parts["day"] = partial_date.date.day
-    return parts
+def timeline_end(partial_date):
+    """Where TimelineJS ends an event's span: the last day of the period the end names (a
+    month-only end read as its 1st would cut the span short); `display_date` says what is
+    known."""
+    day = partial_date.last_day
+    return {"year": day.year, "month": day.month, "day": day.day}
 
 
 def statements_html(event):
@@ -93,11 +92,27 @@ def _citation_links(event):
 # Exports are bounded like every other response: a client fetches more with offset.
 TIMELINE_MAX_EVENTS = 1000
 CSV_MAX_ROWS = 10_000
+# TimelineJS draws a lane per group; more than a few lanes leave most of them nearly empty and
+# take half the timeline's height. Past this many categories, no groups.
+TIMELINE_MAX_GROUPS = 6
+
+
+def verification_html(event):
+    """What the record says of an event's evidence: disputed (and what differs), corroborated
+    or reported. For TimelineJS and the feed."""
+    if event.is_disputed:
+        return format_html("<p><strong>Disputed</strong>: {}</p>", event.verification_note)
+    if event.verification == Verification.CORROBORATED:
+        return mark_safe("<p><strong>Corroborated</strong>: independent sources agree.</p>")
+    return mark_safe("<p><strong>Reported</strong>: one source says so.</p>")
 
 
 def timelinejs(request, events, total=None, offset=0):
     # TimelineJS sets every one of these strings as innerHTML (headline, text, group label,
     # display date): curator text goes in HTML-escaped, or a title could run script.
+    events = list(events)
+    groups = {event.category_id for event in events}
+    grouped = len(groups) <= TIMELINE_MAX_GROUPS
     slides = []
     for event in events:
         slide = {
@@ -107,8 +122,9 @@ def timelinejs(request, events, total=None, offset=0):
             # than the evidence; TimelineJS would otherwise print a full US-style date.
             "display_date": escape(event.date_display),
             "text": {
-                "headline": escape(event.title),
+                "headline": escape(event.title) + (" (disputed)" if event.is_disputed else ""),
                 "text": linebreaks(event.summary, autoescape=True)
+                + verification_html(event)
                 + format_html(
                     '<p><a href="{}">The event in the chronology</a></p>',
                     absolute_url(event.get_absolute_url()),
@@ -116,22 +132,34 @@ def timelinejs(request, events, total=None, offset=0):
                 + statements_html(event)
                 + _citation_links(event),
             },
-            "group": escape(event.category.name),
         }
+        if grouped:
+            slide["group"] = escape(event.category.name)
         if event.end is not None:
-            slide["end_date"] = timeline_date(event.end)
+            slide["end_date"] = timeline_end(event.end)
         slides.append(slide)
     page = absolute_url(reverse("events:event_list"))
     if request.GET:
         page += "?" + request.GET.urlencode()
+    span = ""
+    if events:
+        last = events[-1]
+        span = format_html(" from {} to {}", events[0].date_display,
+                           (last.end or last.placed_on or last.start).display())
     return {
         "title": {
             "text": {
                 "headline": TIMELINE_TITLE,
                 "text": format_html(
-                    "<p>{} events, each linked to the reporting it rests on. "
-                    'Filter and read them in <a href="{}">the chronology</a>.</p>',
+                    "<p>A documented chronology of the reporting on the 2017 persecution of "
+                    "gay men in Chechnya and of the world's response: {} events{}, each "
+                    "linked to the reporting it rests on.</p>"
+                    "<p>Where sources disagree, the event says “disputed” and what differs. A "
+                    "date known only to the month is placed mid-month and shown as the month. "
+                    "Survivors appear only under the names they chose.</p>"
+                    '<p>Filter, search and cite them in <a href="{}">the chronology</a>.</p>',
                     _how_many(len(slides), total, offset),
+                    span,
                     page,
                 ),
             }

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join, linebreaks
 
-from .exports import statements_html
+from .exports import statements_html, verification_html
 from .forms import EventFilterForm, form_errors
 from .links import absolute_url
 from .models import Event
@@ -68,7 +68,8 @@ class EventFeed(Feed):
         return events.chronological().reverse().for_listing()[:FEED_SIZE]
 
     def item_title(self, event):
-        return f"{event.date_display}: {event.title}"
+        disputed = " (disputed)" if event.is_disputed else ""
+        return f"{event.date_display}: {event.title}{disputed}"
 
     def item_description(self, event):
         sources = format_html_join(
@@ -86,6 +87,7 @@ class EventFeed(Feed):
         return (
             format_html("<p><strong>{}</strong></p>", event.date_display)
             + linebreaks(event.summary, autoescape=True)
+            + verification_html(event)
             + statements_html(event)
             + (format_html("<p>Sources:</p><ul>{}</ul>", sources) if sources else "")
         )
@@ -97,7 +99,8 @@ class EventFeed(Feed):
         return event.updated_at
 
     def item_categories(self, event):
-        return [event.category.name]
+        # The verification state as a category too, so a reader can follow or filter on it.
+        return [event.category.name, event.get_verification_display()]
 
 
 def _with_query(url, request):

@@ -629,7 +629,8 @@ class TimelineEvent(Out):
     end_date: TimelineDate | None = None
     display_date: str | None = None
     text: TimelineText
-    group: str
+    # Only when the file holds a few categories (events/exports.py, TIMELINE_MAX_GROUPS).
+    group: str | None = None
 
 
 class TimelineOut(Out):

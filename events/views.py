@@ -68,6 +68,7 @@ def event_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context["query_string"] = query.urlencode()
+    context["canonical_url"] = _canonical_list_url(request, form)
     if form.is_valid():
         context["embed_code"] = embeds.iframe(query)
         context["oembed_url"] = embeds.oembed_url(embeds.full_url(query))
@@ -79,6 +80,20 @@ def event_list(request):
         context["headline_claims"] = Claim.objects.public().headline().for_listing()
     template = "events/event_list.html#results" if partial else "events/event_list.html"
     return cdn.set_tags(render(request, template, context, status=status), {cdn.CHRONOLOGY})
+
+
+def _canonical_list_url(request, form):
+    """The chronology's address for this view: its filters as given, when they are valid (an
+    invalid value, say a withdrawn slug, is never repeated back), and its page number."""
+    path = reverse("events:event_list")
+    if not form.is_valid():
+        return absolute_url(path)
+    query = QueryDict(mutable=True)
+    for name in [*form.fields, "page"]:
+        values = [value for value in request.GET.getlist(name) if value.strip()]
+        if values and not (name == "page" and values == ["1"]):
+            query.setlist(name, values)
+    return absolute_url(f"{path}?{query.urlencode()}" if query else path)
 
 
 @require_safe

@@ -206,3 +206,13 @@ def test_the_chronology_with_its_axis_does_a_fixed_number_of_queries(
     with django_assert_num_queries(12):
         response = client.get(reverse("events:event_list"))
     assert response.context["axis"].mode == ("marks" if size <= MAX_MARKS else "counts")
+
+
+def test_counts_follow_the_search(synthetic):
+    synthetic(MAX_MARKS + 50)
+    found = Event.objects.public().search("report")
+    total = found.count()
+    assert 0 < total < Event.objects.public().count()
+    axis = build_axis(found, params=QueryDict("q=report"), count=MAX_MARKS + 1)
+    assert axis.mode == "counts" and axis.count == total
+    assert all("q=report" in band.url for band in axis.bands)

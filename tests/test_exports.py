@@ -200,3 +200,65 @@ def test_the_feed_carries_the_newest_entries_only(client, monkeypatch):
     xml = client.get("/feed/").content.decode()
     assert xml.count("<entry>") == 3
     assert "Feed entry 4" in xml and "Feed entry 1" not in xml
+
+
+def test_timelinejs_groups_only_a_few_categories(client, record):
+    # Three categories: a lane each.
+    data = client.get("/api/v1/exports/timelinejs").json()
+    assert {event["group"] for event in data["events"]} == {
+        "Reporting", "Denials", "International response"}
+    # Seven: seven lanes, mostly empty, would take half the height. No groups.
+    for number in range(4):
+        PublishedEventFactory(title=f"Other {number}", slug=f"other-{number}",
+                              category__name=f"Other {number}", category__slug=f"other-{number}")
+    data = client.get("/api/v1/exports/timelinejs").json()
+    assert len(data["events"]) == 7
+    assert all("group" not in event for event in data["events"])
+    # Filtered down to a few categories, the lanes come back.
+    data = client.get("/api/v1/exports/timelinejs", {"category": ["denials", "other-0"]}).json()
+    assert {event["group"] for event in data["events"]} == {"Denials", "Other 0"}
+
+
+def test_timelinejs_says_what_is_disputed_and_how_sure_each_event_is(client, record):
+    events = {event["unique_id"]: event
+              for event in client.get("/api/v1/exports/timelinejs").json()["events"]}
+    disputed = events["kadyrov-denies-hbo"]["text"]
+    assert disputed["headline"] == "Kadyrov denies on HBO (disputed)"
+    assert ("<p><strong>Disputed</strong>: The date of the interview&#x27;s recording is not "
+            "given.</p>") in disputed["text"]
+    corroborated = events["novaya-gazeta-reports"]["text"]
+    assert corroborated["headline"] == "Novaya Gazeta reports the detentions"
+    assert "<strong>Corroborated</strong>: independent sources agree." in corroborated["text"]
+    assert "<strong>Reported</strong>: one source says so." in (
+        events["condemnation-abroad"]["text"]["text"])
+
+
+def test_timelinejs_spans_a_month_only_end_to_its_last_day(client, record):
+    PublishedEventFactory(title="Spring", slug="spring", category=record.denials,
+                          start_date=datetime.date(2017, 4, 1), start_precision=Precision.MONTH,
+                          end_date=datetime.date(2017, 5, 1), end_precision=Precision.MONTH)
+    events = {event["unique_id"]: event
+              for event in client.get("/api/v1/exports/timelinejs").json()["events"]}
+    assert events["spring"]["start_date"] == {"year": 2017, "month": 4, "day": 15}
+    assert events["spring"]["end_date"] == {"year": 2017, "month": 5, "day": 31}
+    assert events["spring"]["display_date"] == "April-May 2017"
+
+
+def test_timelinejs_title_slide_says_what_the_record_is(client, record):
+    title = client.get("/api/v1/exports/timelinejs").json()["title"]["text"]
+    assert title["headline"] == "Chechnya 2017: a documented chronology"
+    assert ("A documented chronology of the reporting on the 2017 persecution of gay men in "
+            "Chechnya and of the world's response: 3 events from 1-3 April 2017 to 2017, "
+            "each linked to the reporting it rests on.") in title["text"]
+    assert "Where sources disagree, the event says “disputed”" in title["text"]
+    assert 'href="http://testserver/"' in title["text"]
+
+
+def test_csv_carries_the_verification_state_and_its_note(client, record):
+    response = client.get("/api/v1/exports/events.csv")
+    rows = {row["slug"]: row for row in csv.DictReader(
+        io.StringIO(response.content.decode("utf-8-sig")))}
+    assert rows["kadyrov-denies-hbo"]["verification"] == "disputed"
+    assert rows["kadyrov-denies-hbo"]["verification_note"] == (
+        "The date of the interview's recording is not given.")
+    assert rows["novaya-gazeta-reports"]["verification"] == "corroborated"

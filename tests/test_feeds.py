@@ -75,3 +75,16 @@ def test_feed_runs_a_constant_number_of_queries(client, django_assert_num_querie
     with django_assert_num_queries(6):
         response = client.get("/feed/")
     assert len(parse_feed(response).entries) == size
+
+
+def test_atom_feed_carries_the_verification_state(client, record):
+    entries = {entry.link.rsplit("/", 2)[-2]: entry
+               for entry in parse_feed(client.get("/feed/")).entries}
+    disputed = entries["kadyrov-denies-hbo"]
+    assert disputed.title == "c. July 2017: Kadyrov denies on HBO (disputed)"
+    assert "<strong>Disputed</strong>: The date of the interview" in disputed.summary
+    assert [tag.term for tag in disputed.tags] == ["Denials", "Disputed"]
+    corroborated = entries["novaya-gazeta-reports"]
+    assert "(disputed)" not in corroborated.title
+    assert "<strong>Corroborated</strong>: independent sources agree." in corroborated.summary
+    assert [tag.term for tag in corroborated.tags] == ["Reporting", "Corroborated"]

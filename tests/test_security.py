@@ -491,19 +491,20 @@ def test_atom_feed_is_well_formed_and_its_html_inert(client, entered):
 
     atom = "{http://www.w3.org/2005/Atom}"
     (entry,) = ET.fromstring(content).iter(f"{atom}entry")  # noqa: S314 (our own output)
-    assert entry.find(f"{atom}title").text == f"1 April 2017: {entered['payload']}"
+    # The entered event is disputed, and its entry says so.
+    assert entry.find(f"{atom}title").text == f"1 April 2017: {entered['payload']} (disputed)"
     summary = entry.find(f"{atom}summary")
     assert summary.get("type") == "html"
     markup = assert_inert(summary.text, "feed summary")
     assert entered["text"]["event_summary"] in markup.all_text
     assert entered["text"]["source_title"] in markup.all_text
     assert [c.get("term") for c in entry.iter(f"{atom}category")] == [
-        entered["text"]["category_name"]
+        entered["text"]["category_name"], "Disputed"
     ]
 
     parsed = feedparser.parse(content)
     assert not parsed.bozo, parsed.get("bozo_exception")
-    assert parsed.entries[0].title == f"1 April 2017: {entered['payload']}"
+    assert parsed.entries[0].title == f"1 April 2017: {entered['payload']} (disputed)"
 
 
 def _admin_pages(entered):

@@ -16,6 +16,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+TIMELINEJS = Path(__file__).parent / "node_modules" / "@knight-lab" / "timelinejs" / "dist"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
@@ -56,6 +57,15 @@ def axe_source():
     if not AXE.exists():
         unavailable(f"axe-core is not installed at {AXE} (make test runs npm ci in tests/browser)")
     return AXE.read_text()
+
+
+@pytest.fixture
+def timelinejs_dist():
+    """Knight Lab's TimelineJS, built, as npm installs it (package.json pins the version)."""
+    if not (TIMELINEJS / "js" / "timeline.js").exists():
+        unavailable(f"TimelineJS is not installed at {TIMELINEJS} "
+                    "(make test runs npm ci in tests/browser)")
+    return TIMELINEJS
 
 
 @pytest.fixture

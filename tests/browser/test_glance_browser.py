@@ -219,3 +219,21 @@ def test_no_serious_accessibility_violations(browser, live_server, record, axe_s
         for v in result["violations"] if v["impact"] in {"serious", "critical"}
     ]
     assert serious == [], json.dumps(serious, indent=2)
+
+
+def test_printed_pages_keep_the_record_and_drop_the_controls(page, live_server, record):
+    page.emulate_media(media="print")
+    page.goto(live_server.url + "/")
+    style = "(selector, pseudo) => getComputedStyle(document.querySelector(selector), pseudo)"
+    assert page.evaluate(f"({style})('.site-header').backgroundColor") == "rgba(0, 0, 0, 0)"
+    expect(page.locator(".site-header nav")).to_be_hidden()
+    expect(page.locator(".filters-panel")).to_be_hidden()
+    # One event is not split across pages.
+    assert page.evaluate(f"({style})('.event').breakInside") == "avoid"
+    # Citations print with the address of what they cite.
+    after = page.evaluate(f"({style})('.citations a[data-url]', '::after').content")
+    assert "https://news.example.org/article-" in after
+    page.goto(live_server.url + "/events/expose/")
+    after = page.evaluate(f"({style})('.notes a[href^=\"http\"]', '::after').content")
+    assert "https://news.example.org/article-" in after
+    expect(page.locator(".permalink")).to_contain_text("Link to this event: http")
