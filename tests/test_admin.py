@@ -234,7 +234,8 @@ class TestCuratorLimits:
     def test_curators_group_has_exactly_add_change_view_on_the_record(self):
         codenames = set(Group.objects.get(name="Curators").permissions.values_list(
             "codename", flat=True))
-        models = ["actor", "category", "citation", "event", "eventactor", "eventplace", "place",
+        models = ["actor", "category", "citation", "claim", "claimvalue", "event", "eventactor",
+                  "eventplace", "place",
                   "sourcearticle", "statement"]
         assert codenames == {f"{a}_{m}" for m in models for a in ("add", "change", "view")}
 

@@ -33,6 +33,8 @@ OPERATIONS = [
     "GET /api/v1/sources/{slug}",
     "GET /api/v1/categories",
     "GET /api/v1/categories/{slug}",
+    "GET /api/v1/claims",
+    "GET /api/v1/claims/{slug}",
     "GET /api/v1/exports/timelinejs",
     "GET /api/v1/exports/events.csv",
     "GET /api/v1/places",
@@ -97,6 +99,7 @@ def test_api_conforms_to_its_schema(wsgi_schema, label):
         "/api/v1/events?q=" + "x" * 10000, "/api/v1/events?date_from=" + "9" * 500,
         "/api/v1/events?category=" + "&category=".join(["c"] * 300),
         "/api/v1/sources?publisher=%00", "/api/v1/statements?date_to=%00",
+        "/api/v1/claims?event=%00", "/api/v1/claims?headline=" + "y" * 5000,
         "/api/v1/events?offset=1e5", "/api/v1/events/%ff%fe",
     ],
 )

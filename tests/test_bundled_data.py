@@ -23,6 +23,7 @@ from events.models import (
     Actor,
     Category,
     Citation,
+    ClaimValue,
     Event,
     EventActor,
     SourceArticle,
@@ -543,14 +544,19 @@ def test_sources_are_dated_and_seed_articles_are_archived(bundled):
 
 
 @needs_seeds
+def quoting_kept_texts():
+    """Citations and claim values whose excerpts quote a kept text: what is compared."""
+    return (Citation.objects.quoting_kept_texts().count()
+            + ClaimValue.objects.quoting_kept_texts().count())
+
+
 def test_every_excerpt_is_verbatim_in_the_seed_articles(bundled, chronology_data):
     output = StringIO()
     call_command("check_excerpts", str(SEEDS_FOLDER), stdout=output, stderr=StringIO())
-    summaries = summaries_in_file(chronology_data)
-    quoted_from_archives = Citation.objects.exclude(source__archive_filename="").filter(
-        is_summary=False
-    )
-    assert f"All {quoted_from_archives.count()} excerpts" in output.getvalue()
+    summaries = (summaries_in_file(chronology_data)
+                 + ClaimValue.objects.filter(is_summary=True).count())
+    assert ClaimValue.objects.quoting_kept_texts().exists()  # the claims' quotes are compared
+    assert f"All {quoting_kept_texts()} excerpts" in output.getvalue()
     assert f"{summaries} summaries by the curators skipped" in output.getvalue()
 
 
@@ -564,8 +570,7 @@ def test_the_bundled_record_passes_the_audit(bundled):
 
     assert "The record keeps every rule the audit checks." in output.getvalue()
     if SEEDS_FOLDER.is_dir():
-        quoted = Citation.objects.exclude(source__archive_filename="").filter(is_summary=False)
-        assert f"{quoted.count()} excerpts compared with 5 kept texts" in output.getvalue()
+        assert f"{quoting_kept_texts()} excerpts compared with 5 kept texts" in output.getvalue()
     else:
         assert "Excerpts were NOT checked" in output.getvalue()
 

@@ -21,6 +21,7 @@ from events.models import (
     Actor,
     Category,
     Citation,
+    Claim,
     Event,
     EventActor,
     Naming,
@@ -222,6 +223,7 @@ class Command(BaseCommand):
 
 def clear_record():
     # Deepest first, so nothing a PROTECT foreign key points to is deleted before its referrers.
+    Claim.objects.all().delete()  # with their values
     Citation.objects.all().delete()
     Statement.objects.all().delete()
     EventActor.objects.all().delete()
