@@ -9,6 +9,8 @@ class EventsConfig(AppConfig):
     def ready(self):
         # Imported for what they register: the attention queue's sections (review's, and
         # curate's in curation_queue).
-        from . import attention, curation_queue, signals  # noqa: F401
+        from . import attention, cdn, curation_queue, replica, signals  # noqa: F401
 
         signals.connect()
+        cdn.connect()
+        replica.connect()

@@ -23,9 +23,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from django.utils.http import quote_etag
 
+from . import cdn
 from .database import reconnecting
 from .models import RecordState
 
@@ -143,7 +144,7 @@ def _from_stored(request, stored):
 
 def _revalidate(response):
     # Browsers and proxies may keep a copy but must check it (ETag) before each use, so a
-    # correction reaches readers at once. (A view whose page differs for htmx says so itself,
+    # correction reaches readers at once; a CDN that the site purges keeps it longer, tagged
+    # with what it shows (events/cdn.py). (A view whose page differs for htmx says so itself,
     # with @vary_on_headers("HX-Request").)
-    patch_cache_control(response, public=True, no_cache=True)
-    return response
+    return cdn.apply_headers(response)

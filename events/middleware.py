@@ -27,6 +27,9 @@ POLICY = "; ".join([
     "base-uri 'none'",
     "object-src 'none'",
 ])
+# /embed/ alone may be framed, by any site (events/embeds.py); everything else keeps
+# frame-ancestors 'none' and X-Frame-Options: DENY.
+EMBED_POLICY = POLICY.replace("frame-ancestors 'none'", "frame-ancestors *")
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
 
 

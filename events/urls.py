@@ -19,4 +19,8 @@ urlpatterns = [
     path("preview/<int:pk>/", preview.preview_review, name="preview_review"),
     path("preview/s/<str:token>/", preview.preview_signed, name="preview_signed"),
     path("preview/<str:model>/<int:pk>/", preview.preview_item, name="preview_item"),
+    path("embed/", views.embed, name="embed"),
+    path("oembed", views.oembed, name="oembed"),
+    path("sitemap.xml", views.sitemap, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

@@ -2,27 +2,30 @@
 the QuerySets, never only in a template."""
 
 import sys
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from urllib.parse import urlencode
 
-from . import corrections, http, maps
+from . import cdn, corrections, embeds, http, maps
 from .axis import build_axis
 from .caching import cache_public_page, record_generation
-from .forms import EventFilterForm
+from .forms import EventFilterForm, form_errors
 from .history import public_change_log
 from .links import absolute_url
-from .middleware import POLICY
+from .middleware import EMBED_POLICY, POLICY
 from .models import (
     Actor,
     Category,
@@ -35,6 +38,7 @@ from .models import (
     Statement,
 )
 from .pagination import BadPage, paginate
+from .sitemaps import SECTIONS
 
 # Seconds a reader is asked to wait when the database does not answer.
 RETRY_AFTER_SECONDS = 30
@@ -68,6 +72,9 @@ def event_list(request):
     query.pop("page", None)
     context["query_string"] = query.urlencode()
     context["canonical_url"] = _canonical_list_url(request, form)
+    if form.is_valid():
+        context["embed_code"] = embeds.iframe(query)
+        context["oembed_url"] = embeds.oembed_url(embeds.full_url(query))
 
     # A history restore must get the whole page, or the back button shows a bare fragment.
     partial = request.htmx and not request.htmx.history_restore_request
@@ -75,7 +82,7 @@ def event_list(request):
         # The headline figures in dispute, outside the swapped results: whole pages only.
         context["headline_claims"] = Claim.objects.public().headline().for_listing()
     template = "events/event_list.html#results" if partial else "events/event_list.html"
-    return render(request, template, context, status=status)
+    return cdn.set_tags(render(request, template, context, status=status), {cdn.CHRONOLOGY})
 
 
 def _canonical_list_url(request, form):
@@ -96,17 +103,25 @@ def _canonical_list_url(request, form):
 @cache_public_page
 def event_detail(request, slug):
     event = get_object_or_404(Event.objects.public().for_listing(), slug=slug)
-    return render(
+    claims = list(Claim.objects.public().filter(events=event).for_listing())
+    response = render(
         request,
         "events/event_detail.html",
         {
             "event": event,
             "locator": maps.locator(event.place_list),
-            "claims": list(Claim.objects.public().filter(events=event).for_listing()),
+            "claims": claims,
             "change_log": public_change_log(event),
             "canonical_url": absolute_url(event.get_absolute_url()),
         },
     )
+    tags = cdn.event_listing_tags([event])
+    for claim in claims:  # what each source says: the source and its publisher
+        for value in claim.value_list:
+            tags.add(f"source-{value.source_id}")
+            if value.source.publisher_id:
+                tags.add(f"actor-{value.source.publisher_id}")
+    return cdn.set_tags(response, tags)
 
 
 @never_cache
@@ -212,11 +227,23 @@ def actor_detail(request, slug):
         if not actor.protected_identity
         else []
     )
-    return render(
+    response = render(
         request,
         "events/actor_detail.html",
-        {"actor": actor, "page_obj": page_obj, "statements": statements, "members": members},
+        {"actor": actor, "page_obj": page_obj, "statements": statements, "members": members,
+         "oembed_url": _oembed_of(actor)},
     )
+    tags = {cdn.tag(actor), *cdn.event_listing_tags(page_obj.object_list)}
+    tags.update(cdn.tag(member) for member in members)
+    if actor.affiliation_id:
+        tags.add(f"actor-{actor.affiliation_id}")
+    for statement in statements:
+        tags.add(f"event-{statement.event_id}")
+        for citation in statement.citation_list:
+            tags.add(f"source-{citation.source_id}")
+            if citation.source.publisher_id:
+                tags.add(f"actor-{citation.source.publisher_id}")
+    return cdn.set_tags(response, tags)
 
 
 @require_safe
@@ -228,7 +255,14 @@ def source_detail(request, slug):
         page_obj = paginate(request, events)
     except BadPage as error:
         return render(request, "events/error.html", {"message": str(error)}, status=error.status)
-    return render(request, "events/source_detail.html", {"source": source, "page_obj": page_obj})
+    response = render(
+        request, "events/source_detail.html",
+        {"source": source, "page_obj": page_obj, "oembed_url": _oembed_of(source)},
+    )
+    tags = {cdn.tag(source), *cdn.event_listing_tags(page_obj.object_list)}
+    if source.publisher_id:
+        tags.add(f"actor-{source.publisher_id}")
+    return cdn.set_tags(response, tags)
 
 
 @require_safe
@@ -240,8 +274,12 @@ def category_detail(request, slug):
         page_obj = paginate(request, events)
     except BadPage as error:
         return render(request, "events/error.html", {"message": str(error)}, status=error.status)
-    return render(
-        request, "events/category_detail.html", {"category": category, "page_obj": page_obj}
+    response = render(
+        request, "events/category_detail.html",
+        {"category": category, "page_obj": page_obj, "oembed_url": _oembed_of(category)},
+    )
+    return cdn.set_tags(
+        response, {cdn.tag(category), *cdn.event_listing_tags(page_obj.object_list)}
     )
 
 
@@ -309,11 +347,111 @@ def place_detail(request, slug):
 def about(request):
     contact = settings.CORRECTIONS_CONTACT
     label = contact.removeprefix("mailto:")
-    return render(
+    response = render(
         request,
         "events/about.html",
         {"corrections_contact": contact, "corrections_contact_label": label,
          "retention_days": settings.CORRECTION_RETENTION_DAYS},
+    )
+    return cdn.set_tags(response, {"about"})
+
+
+def _oembed_of(item):
+    """The oEmbed discovery address of a page that is the chronology filtered by its item."""
+    return embeds.oembed_url(absolute_url(item.get_absolute_url()))
+
+
+# At most this many events in an embed; it links to the full view for the rest.
+EMBED_LIMIT = 50
+
+
+@require_safe
+@cache_public_page
+@xframe_options_exempt
+def embed(request):
+    """The chronology, compact, for other sites' iframes: the only page that may be framed."""
+    form = EventFilterForm(request.GET)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "full_url": embeds.full_url(query), "site_url": settings.SITE_URL}
+    status = 200
+    if form.is_valid():
+        events = form.filter(Event.objects.public()).select_related("category").chronological()
+        listed = list(events.defer("search_vector")[:EMBED_LIMIT + 1])
+        context["events"] = listed[:EMBED_LIMIT]
+        context["more"] = len(listed) > EMBED_LIMIT
+        if listed:
+            # Its period links open that period on the full site, like every link here.
+            context["axis"] = build_axis(
+                events, params=request.GET, base=embeds.full_url(QueryDict()),
+                htmx_target=None,
+                count=len(listed) if len(listed) <= EMBED_LIMIT else None,
+            )
+    else:
+        status = 400
+    response = render(request, "events/embed.html", context, status=status)
+    response["Content-Security-Policy"] = EMBED_POLICY
+    return cdn.set_tags(response, {cdn.CHRONOLOGY})
+
+
+@require_safe
+@cache_public_page
+def oembed(request):
+    """The oEmbed provider (https://oembed.com/): JSON only; 400 for a request without a
+    usable url or size, 404 for an address that is not an embeddable view of this site,
+    501 for another format, as the specification asks."""
+    url = request.GET.get("url", "")
+    if request.GET.get("format", "json") != "json":
+        response = http.error_response(501, "Only format=json is provided.")
+    elif not url:
+        response = http.error_response(400, "Give the address of a page: ?url=...")
+    elif len(url) > 2000 or "\x00" in url:
+        response = http.error_response(400, "The url is too long or malformed.")
+    else:
+        try:
+            query = embeds.embed_query(url)
+            form = EventFilterForm(query)
+            if not form.is_valid():
+                response = http.error_response(
+                    400, "The address has filters that cannot be used.", form_errors(form)
+                )
+            else:
+                response = JsonResponse(embeds.oembed_answer(
+                    query, request.GET.get("maxwidth"), request.GET.get("maxheight")
+                ))
+        except embeds.NotEmbeddable as error:
+            response = http.error_response(404, str(error))
+        except ValueError as error:
+            response = http.error_response(400, str(error))
+    return cdn.set_tags(http.allow_any_origin(response), {cdn.CHRONOLOGY})
+
+
+@require_safe
+@cache_public_page
+def sitemap(request):
+    return cdn.set_tags(
+        sitemap_views.sitemap(request, sitemaps=SECTIONS), {cdn.CHRONOLOGY}
+    )
+
+
+@require_safe
+@cache_public_page
+def robots_txt(request):
+    # The filtered and paginated chronology is an endless space of query strings; every page
+    # it shows has its own address in the sitemap. The admin's address is not named here:
+    # it is meant to be hard to guess.
+    lines = [
+        "User-agent: *",
+        "Disallow: /api/",
+        "Disallow: /embed/",
+        "Disallow: /oembed",
+        "Disallow: /*?",
+        "",
+        f"Sitemap: {absolute_url(reverse('events:sitemap'))}",
+        "",
+    ]
+    return cdn.set_tags(
+        HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8"), {"robots"}
     )
 
 

@@ -2,6 +2,8 @@
 
 import datetime
 import json
+import os
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -217,6 +219,220 @@ def record():
         condemnation=condemnation, draft=draft, testimony=testimony, interview=interview,
         argun=argun, grozny=grozny, london=london, draft_place=draft_place,
     )
+
+
+class FakeCDN:
+    """A purge endpoint on loopback (a real HTTP server in a thread) that records every
+    request it gets; `hang` makes it accept and never answer, like a CDN API that is stuck."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        self.requests = []
+        self.hang = threading.Event()
+        self.release = threading.Event()
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if fake.hang.is_set():
+                    fake.release.wait(10)
+                    return
+                fake.requests.append(SimpleNamespace(
+                    path=self.path, headers=dict(self.headers), body=body,
+                ))
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b'{"status": "ok"}')
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def purged_tags(self):
+        """Every tag purged so far, whatever the format."""
+        tags = []
+        for request in self.requests:
+            if "Surrogate-Key" in request.headers:
+                tags += request.headers["Surrogate-Key"].split()
+            else:
+                tags += json.loads(request.body)["tags"]
+        return tags
+
+    def close(self):
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def fake_cdn(settings):
+    """The CDN's purge API, faked on loopback, configured as the site's purge endpoint."""
+    cdn = FakeCDN()
+    settings.CDN_PURGE_URL = f"{cdn.url}/service/test-service/purge"
+    settings.CDN_PURGE_FORMAT = "fastly"
+    settings.CDN_PURGE_TOKEN = "fake-token"
+    settings.CDN_PURGE_TIMEOUT = 0.5
+    yield cdn
+    cdn.close()
+
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def replica_unavailable():
+    """Why the replica tests cannot run here, or None. Under CI=true on PostgreSQL a missing
+    replica is a failure (.ci/run sets one up), not a skip."""
+    from django.db import connections
+
+    if connections["default"].vendor != "postgresql":
+        return "a streaming replica needs PostgreSQL (DATABASE_URL)"
+    if "replica" not in connections:
+        reason = ("DATABASE_REPLICA_URL is not set (.ci/replica up makes one on port 5433; "
+                  "DATABASE_REPLICA_URL=postgres://postgres@127.0.0.1:5433/postgres)")
+        if IN_CI:
+            pytest.fail(f"CI must run the replica tests, but {reason}")
+        return reason
+    return None
+
+
+@pytest.fixture
+def replica(settings):
+    """The real streaming replica, with readers' requests routed to it (checked on every
+    read), and helpers to wait for it, pause its replay and resume it."""
+    from django.db import connections
+
+    from events import replica as routing
+
+    reason = replica_unavailable()
+    if reason:
+        pytest.skip(reason)
+    settings.REPLICA_READS = True
+    settings.REPLICA_CHECK_SECONDS = 0
+    routing.forget_health()
+
+    def run(alias, sql):
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchone()
+
+    def caught_up(timeout=15):
+        target = run("default", "SELECT pg_current_wal_lsn()")[0]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if run("replica", f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn")[0]:
+                return
+            time.sleep(0.05)
+        pytest.fail("the replica did not catch up with the primary")
+
+    paused = []
+
+    def pause():
+        caught_up()
+        run("replica", "SELECT pg_wal_replay_pause()")
+        paused.append(True)
+
+    def resume():
+        run("replica", "SELECT pg_wal_replay_resume()")
+        paused.clear()
+        caught_up()
+
+    yield SimpleNamespace(run=run, caught_up=caught_up, pause=pause, resume=resume)
+    if paused:
+        run("replica", "SELECT pg_wal_replay_resume()")
+    routing.forget_health()
+
+
+def _free(port):
+    import socket
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+@pytest.fixture
+def app_servers(tmp_path):
+    """Two gunicorn app servers (ports 8160 and 8161) on this test's PostgreSQL database,
+    sharing one Redis for their page cache, as docs/deployment.md scales out."""
+    import subprocess
+    import sys
+    import urllib.request
+    import uuid
+
+    from django.conf import settings
+    from django.db import connections
+
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("other processes cannot see an SQLite test database (needs DATABASE_URL)")
+    try:
+        import redis
+
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=0.5).ping()
+    except Exception as error:  # noqa: BLE001 (any failure means: no Redis to share)
+        if IN_CI:
+            pytest.fail(f"CI must run the shared-Redis test, but Redis is not answering: {error}")
+        pytest.skip(f"Redis is not answering on 127.0.0.1:6379 ({error})")
+    database = connections["default"].settings_dict
+    prefix = f"app-servers-test-{uuid.uuid4().hex}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+                        f"{database['NAME']}",
+        "DJANGO_CACHE_URL": "redis://127.0.0.1:6379/0",
+        "DJANGO_CACHE_KEY_PREFIX": prefix,
+        "DJANGO_PAGE_CACHE_SECONDS": "600",
+        "DJANGO_SITE_URL": "http://127.0.0.1:8160",
+        "DJANGO_API_THROTTLE_RATE": "",
+    }
+    env.pop("DATABASE_REPLICA_URL", None)
+    servers, logs = [], []
+    for port in (8160, 8161):
+        if not _free(port):
+            pytest.fail(f"port {port} (this branch's range) is taken")
+        log = open(tmp_path / f"gunicorn-{port}.log", "wb")  # noqa: SIM115
+        logs.append(log)
+        servers.append(subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", "timeline.wsgi", "--bind", f"127.0.0.1:{port}",
+             "--workers", "1", "--timeout", "30"],
+            cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+        ))
+    try:
+        for port in (8160, 8161):
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        pytest.fail(f"gunicorn on {port} did not start: "
+                                    + (tmp_path / f"gunicorn-{port}.log").read_text())
+                    time.sleep(0.2)
+        yield SimpleNamespace(ports=(8160, 8161), cache_prefix=prefix)
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        for log in logs:
+            log.close()
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=6379)
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
 
 
 DRAFT_CLAIM = "A question still in draft?"

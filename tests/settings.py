@@ -30,3 +30,11 @@ WHITENOISE_AUTOREFRESH = True
 # test database of its own with DJANGO_TEST_DATABASE_NAME.
 if os.environ.get("DJANGO_TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DJANGO_TEST_DATABASE_NAME"]}  # noqa: F405
+
+# A streaming replica of the primary (.ci/replica): the test runner creates the test database
+# on the primary only, and the replica receives it by streaming replication, under the same
+# name (TEST MIRROR). Reads go to it only in the tests that turn REPLICA_READS on
+# (tests/test_replica.py): every other test writes in a transaction the replica cannot see.
+if "replica" in DATABASES:  # noqa: F405
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # noqa: F405
+    REPLICA_READS = False

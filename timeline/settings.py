@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
@@ -158,6 +159,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "options", f"-c statement_timeout={statement_timeout_ms}"
     )
 
+# A PostgreSQL streaming replica for readers' requests (events/replica.py,
+# docs/deployment.md): reads fall back to the primary when it lags more than
+# DJANGO_REPLICA_MAX_LAG_SECONDS or cannot be reached, and a browser that just changed
+# something reads from the primary for DJANGO_REPLICA_PIN_SECONDS.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+REPLICA_READS = bool(DATABASE_REPLICA_URL)
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DJANGO_REPLICA_MAX_LAG_SECONDS", "") or 5)
+REPLICA_CHECK_SECONDS = float(os.environ.get("DJANGO_REPLICA_CHECK_SECONDS", "") or 1)
+REPLICA_PIN_SECONDS = env_int("DJANGO_REPLICA_PIN_SECONDS", 30)
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL.")
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"]["OPTIONS"]}
+    DATABASE_ROUTERS = ["events.replica.ReplicaRouter"]
+    # Before the page cache, whose generation read it routes.
+    MIDDLEWARE.insert(1, "events.replica.ReplicaMiddleware")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # backup_record writes this format: Django's JSON with timestamps to the microsecond.
@@ -176,6 +197,8 @@ def redis_cache(url):
         "BACKEND": "events.cache_backends.FailSoftRedisCache",
         "LOCATION": url,
         "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        # Several sites (or test runs) sharing one Redis keep apart with a prefix each.
+        "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", ""),
     }
 
 
@@ -192,6 +215,24 @@ else:
     }
 # Seconds a rendered page is kept; 0 turns page caching off (the benchmark's "uncached").
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
+
+# A CDN in front (events/cdn.py, docs/deployment.md): public pages carry cache tags, and a
+# change to the record purges exactly the tags it affects at this endpoint when it commits.
+# Empty: no purging, and no CDN may keep a page without revalidating it.
+CDN_PURGE_URL = os.environ.get("DJANGO_CDN_PURGE_URL", "").strip()
+CDN_PURGE_FORMAT = os.environ.get("DJANGO_CDN_PURGE_FORMAT", "fastly").strip().lower()
+if CDN_PURGE_FORMAT not in {"fastly", "cloudflare"}:
+    raise ImproperlyConfigured("DJANGO_CDN_PURGE_FORMAT must be fastly or cloudflare.")
+if CDN_PURGE_URL and not CDN_PURGE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("DJANGO_CDN_PURGE_URL must be an http(s) address.")
+CDN_PURGE_TOKEN = os.environ.get("DJANGO_CDN_PURGE_TOKEN", "")
+# Seconds the purge endpoint has to answer; a save never waits longer for it.
+CDN_PURGE_TIMEOUT = float(os.environ.get("DJANGO_CDN_PURGE_TIMEOUT", "") or 1.0)
+# Seconds a purged CDN keeps a page (a change purges it sooner), and how long any cache may
+# serve a stale copy while it revalidates, or while the site answers with errors.
+CDN_MAX_AGE = env_int("DJANGO_CDN_MAX_AGE", 86_400)
+CDN_STALE_WHILE_REVALIDATE = env_int("DJANGO_CDN_STALE_WHILE_REVALIDATE", 30)
+CDN_STALE_IF_ERROR = env_int("DJANGO_CDN_STALE_IF_ERROR", 86_400)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

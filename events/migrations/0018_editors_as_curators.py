@@ -25,8 +25,7 @@ def sync_editors(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0015_claims_curators_edit_claims"),
-        ("events", "0015_places_curators"),
+        ("events", "0016_merge_20261201_1838"),
         ("events", "0017_curate_editors_permissions"),
     ]
 

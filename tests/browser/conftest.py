@@ -66,3 +66,34 @@ def timelinejs_dist():
         unavailable(f"TimelineJS is not installed at {TIMELINEJS} "
                     "(make test runs npm ci in tests/browser)")
     return TIMELINEJS
+
+
+@pytest.fixture
+def newsroom():
+    """Another site on loopback (another origin than the live server's `localhost`): serves
+    whatever HTML the test sets as `newsroom.html` at every path."""
+    import http.server
+    import threading
+    from types import SimpleNamespace
+
+    site = SimpleNamespace(html="")
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = site.html.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    site.url = f"http://127.0.0.1:{server.server_address[1]}"
+    yield site
+    server.shutdown()
+    server.server_close()

@@ -1,0 +1,79 @@
+"""Two app servers behind one load balancer, sharing Redis: a curator's save through one is
+what a reader gets from the other at once (the cached page moves with the record's
+generation, which every server reads from the database)."""
+
+import http.client
+import re
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+
+import pytest
+import redis
+
+from events.models import Status
+
+from .factories import PublishedEventFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+class Browser:
+    """Just enough of a browser for the admin: cookies (whatever their Secure flag: these
+    servers run the production settings over plain http) and no redirects followed."""
+
+    def __init__(self, port):
+        self.port, self.cookies = port, {}
+
+    def request(self, method, path, form=None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urlencode(form, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        text = response.read().decode()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        connection.close()
+        return response.status, text
+
+    def csrf_token(self, page):
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    def log_in(self, username, password):
+        _, page = self.request("GET", "/admin/login/")
+        status, _ = self.request("POST", "/admin/login/?next=/admin/", {
+            "username": username, "password": password, "next": "/admin/",
+            "csrfmiddlewaretoken": self.csrf_token(page),
+        })
+        assert status == 302 and "sessionid" in self.cookies
+
+
+def test_a_save_through_one_server_shows_at_once_on_the_other(app_servers,
+                                                             django_user_model):
+    django_user_model.objects.create_superuser("editor", password="an editor's passphrase")
+    event = PublishedEventFactory(title="Checked and ready to publish", status=Status.DRAFT)
+    one, other = (Browser(port) for port in app_servers.ports)
+    reader = Browser(app_servers.ports[1])
+    path = event.get_absolute_url()
+
+    assert reader.request("GET", path)[0] == 404  # a draft: not found, and cached
+    shared = redis.Redis(host="127.0.0.1", port=6379)
+    assert list(shared.scan_iter(f"{app_servers.cache_prefix}*")), "nothing in the shared cache"
+    assert Browser(app_servers.ports[0]).request("GET", "/")[0] == 200
+
+    one.log_in("editor", "an editor's passphrase")
+    _, changelist = one.request("GET", "/admin/events/event/")
+    status, _ = one.request("POST", "/admin/events/event/", {
+        "action": "publish", "_selected_action": [event.pk], "index": 0,
+        "csrfmiddlewaretoken": one.csrf_token(changelist),
+    })
+    assert status == 302
+
+    status, page = reader.request("GET", path)  # the other server, at once
+    assert status == 200 and "Checked and ready to publish" in page
+    assert "Checked and ready to publish" in reader.request("GET", "/")[1]
+    assert other.request("GET", path)[0] == 200
