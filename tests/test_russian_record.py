@@ -22,6 +22,7 @@ RU = json.loads(RU_TEXT)
 FINISHED = {
     ("categories", "name"), ("categories", "description"),
     ("actors", "name"),
+    ("events", "title"), ("events", "summary"), ("events", "location"),
 }
 # Russian-language sources whose English title was a bracketed description of ours and whose
 # original Russian headline was found; their Russian title is that headline.
