@@ -24,6 +24,8 @@ FINISHED = {
     ("actors", "name"),
     ("events", "title"), ("events", "summary"), ("events", "location"),
 }
+# Every statement of every event has its Russian text (and venue, where the English has one).
+STATEMENTS_FINISHED = True
 # Russian-language sources whose English title was a bracketed description of ours and whose
 # original Russian headline was found; their Russian title is that headline.
 RESTORED_TITLES = set()
@@ -103,6 +105,17 @@ def test_finished_parts_cover_every_english_item(section, field):
         if item.get(field) and not RU[section].get(item["slug"], {}).get(field)
     ]
     assert missing == []
+
+
+@pytest.mark.skipif(not STATEMENTS_FINISHED, reason="statements not yet translated")
+def test_every_statement_is_translated():
+    for event in ENGLISH["events"]:
+        russian = {(s["speaker"], s["quote"]): s
+                   for s in RU["events"].get(event["slug"], {}).get("statements", [])}
+        for s in event.get("statements", []):
+            ru = russian.get((s["speaker"], s["quote"]))
+            assert ru is not None, (event["slug"], s["quote"][:60])
+            assert bool(s.get("venue")) == bool(ru.get("venue")), (event["slug"], s["quote"][:60])
 
 
 def test_protected_people_keep_only_their_shown_name():
