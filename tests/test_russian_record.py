@@ -24,6 +24,7 @@ FINISHED = {
     ("actors", "name"),
     ("events", "title"), ("events", "summary"), ("events", "location"),
     ("sources", "title"),
+    ("actors", "description"), ("actors", "naming_note"),
 }
 # Every statement of every event has its Russian text (and venue, where the English has one).
 STATEMENTS_FINISHED = True
