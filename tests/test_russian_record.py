@@ -25,6 +25,7 @@ FINISHED = {
     ("events", "title"), ("events", "summary"), ("events", "location"),
     ("sources", "title"),
     ("actors", "description"), ("actors", "naming_note"),
+    ("events", "verification_note"), ("events", "corrections"),
 }
 # Every statement of every event has its Russian text (and venue, where the English has one).
 STATEMENTS_FINISHED = True
@@ -109,6 +110,9 @@ def test_finished_parts_cover_every_english_item(section, field):
         if item.get(field) and not RU[section].get(item["slug"], {}).get(field)
     ]
     assert missing == []
+    if field == "corrections":  # one Russian line per English line
+        assert [item["slug"] for item in ENGLISH[section]
+                if len(item.get(field, [])) != len(RU[section].get(item["slug"], {}).get(field, []))] == []
 
 
 @pytest.mark.skipif(not STATEMENTS_FINISHED, reason="statements not yet translated")
