@@ -39,6 +39,16 @@ FIELDS = {
     "events": ["title", "summary", "location", "verification_note", "corrections"],
 }
 LIST_FIELDS = {"aliases", "corrections"}
+# Sentences the English source notes repeat word for word, written once here in Russian.
+MACROS = {
+    "@OUT@": "Внешний источник. Его текст здесь не архивирован, и ссылки на него в хронологии — "
+             "краткие изложения редакции, а не цитаты.",
+    "@OUTDATE@": "Внешний источник, использованный для установления даты. Его текст здесь не "
+                 "архивирован, и ссылки на него в хронологии — краткие изложения редакции, "
+                 "а не цитаты.",
+    "@BRACKET@": "Заголовок в квадратных скобках — описание редакции: собственный заголовок "
+                 "издания не видели.",
+}
 SECTION = re.compile(r"^\[(category|actor|source|event|about)(?: ([a-z0-9-]+))?\]\s*$")
 LINE = re.compile(r"^([a-z_]+|st\d+(?:\.venue)?):\s?(.*)$")
 
@@ -59,6 +69,8 @@ def parse(paths):
             if not m or current is None:
                 raise SystemExit(f"{path.name}:{n}: cannot read line: {raw!r}")
             key, value = m.group(1), m.group(2).strip()
+            for macro, text in MACROS.items():
+                value = value.replace(macro, text)
             if key == "aliases":
                 current.setdefault(key, []).extend(v.strip() for v in value.split("|") if v.strip())
             elif key == "corrections":
