@@ -26,6 +26,7 @@ FINISHED = {
     ("sources", "title"),
     ("actors", "description"), ("actors", "naming_note"),
     ("events", "verification_note"), ("events", "corrections"),
+    ("sources", "notes"),
 }
 # Every statement of every event has its Russian text (and venue, where the English has one).
 STATEMENTS_FINISHED = True
