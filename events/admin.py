@@ -10,7 +10,7 @@ import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -49,6 +49,7 @@ from .models import (
     Place,
     SourceArticle,
     Statement,
+    Status,
 )
 
 
@@ -181,6 +182,25 @@ class StatementInline(SafeAutocompleteMixin, admin.StackedInline):
         return formset
 
 
+class ClaimsFilter(admin.SimpleListFilter):
+    """Events with or without a published per-source claim (the attention queue lists disputed
+    events without one: events/curation_queue.py)."""
+
+    title = "per-source claims"
+    parameter_name = "claims"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "with a published claim"), ("none", "without a published claim")]
+
+    def queryset(self, request, queryset):
+        with_claims = Q(claims__status=Status.PUBLISHED)
+        if self.value() == "yes":
+            return queryset.filter(with_claims).distinct()
+        if self.value() == "none":
+            return queryset.exclude(with_claims)
+        return queryset
+
+
 @admin.register(Event)
 class EventAdmin(SpreadsheetAdminMixin, ReviewedAdminMixin, RecordAdmin):
     form = EventAdminForm
@@ -199,7 +219,8 @@ class EventAdmin(SpreadsheetAdminMixin, ReviewedAdminMixin, RecordAdmin):
     list_display = [
         "title", "date_column", "category", "status", "verification", "citation_count_column"
     ]
-    list_filter = ["status", StaleDraftFilter, "verification", "category", "start_precision"]
+    list_filter = ["status", StaleDraftFilter, "verification", ClaimsFilter, "category",
+                   "start_precision"]
     search_fields = ["title", "summary", "slug", "actors__name"]
     date_hierarchy = "start_date"
     list_select_related = ["category"]

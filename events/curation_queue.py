@@ -1,12 +1,13 @@
 """The curators' sections of the attention queue (events/attention.py): excerpts not
 verified against an archived text, sources missing what the record asks of them, and
-readers' correction reports. One query a section."""
+readers' correction reports, disputed events whose sources are not yet set side by side (claims).
+One query a section."""
 
 from django.db.models import Count, Q
 from django.urls import reverse
 
 from . import attention
-from .models import Citation, CorrectionReport, SourceArticle
+from .models import Citation, CorrectionReport, Event, SourceArticle, Status, Verification
 
 
 def _changelist(model):
@@ -47,3 +48,14 @@ def correction_reports(request):
         "Reports from readers not yet handled",
         CorrectionReport.objects.filter(handled=False).count(),
         f"{_changelist(CorrectionReport)}?handled__exact=0")
+
+
+@attention.section("Figures in dispute", order=50)
+def disputed_without_claims(request):
+    if not request.user.has_perm("events.view_claim"):
+        return
+    count = (Event.objects.filter(verification=Verification.DISPUTED)
+             .exclude(claims__status=Status.PUBLISHED).count())
+    yield attention.Line(
+        "Disputed events without per-source claims (what each source says, side by side)",
+        count, f"{_changelist(Event)}?verification__exact=disputed&claims=none")

@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.urls import reverse
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -398,3 +399,31 @@ def test_an_upgrade_adds_the_claims_a_newer_file_brings(tmp_path, chronology_dat
 
     assert Claim.objects.public().count() >= 5
     assert any("claims" in line for line in report.created)
+
+
+def test_the_attention_queue_lists_disputed_events_without_claims(client, record, django_user_model):
+    """A disputed event whose sources are not yet set side by side is a line of the curators'
+    queue, linked to exactly those events; publishing a claim for it takes it off."""
+    from django.contrib.auth.models import Group
+
+    from events.models import Claim, Event, Status, Verification
+
+    curator = django_user_model.objects.create_user("queue-curator", password="x", is_staff=True)
+    curator.groups.add(Group.objects.get(name="Curators"))
+    client.force_login(curator)
+    disputed = Event.objects.filter(verification=Verification.DISPUTED)
+    assert disputed.exists()
+    page = client.get(reverse("admin:index")).content.decode()
+    label = "Disputed events without per-source claims"
+    assert label in page
+    link = reverse("admin:events_event_changelist") + "?verification__exact=disputed&amp;claims=none"
+    assert link in page
+    listed = client.get(link.replace("&amp;", "&")).content.decode()
+    for event in disputed:
+        assert event.title in listed
+    claim = Claim.objects.create(question="How many?", slug="how-many", status=Status.DRAFT)
+    claim.events.set(disputed)
+    Claim.objects.filter(pk=claim.pk).update(status=Status.PUBLISHED)
+    listed = client.get(link.replace("&amp;", "&")).content.decode()
+    for event in disputed:
+        assert event.title not in listed

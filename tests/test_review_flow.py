@@ -355,9 +355,9 @@ class TestAttentionQueue:
 
         url = reverse("admin:index")
         curator_client.get(url)
-        # 8, and curate's queue sections (events/curation_queue.py): one each for excerpts,
-        # sources, readers' reports.
-        with django_assert_num_queries(11) as captured:
+        # 8, and the curators' queue sections (events/curation_queue.py): one each for excerpts,
+        # sources, readers' reports and disputed events without claims.
+        with django_assert_num_queries(12) as captured:
             curator_client.get(url)
         for number in range(5):
             event = PublishedEventFactory(slug=f"more-{number}")
