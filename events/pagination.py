@@ -10,7 +10,9 @@ from ninja.pagination import PaginationBase
 
 from .links import absolute_url
 
-EVENTS_PER_PAGE = 25
+# 20, not 25, since the time axis and the figures in dispute joined the first screen: the
+# first load of `/` stays under its 60 KB budget (tests/test_bundled_data.py).
+EVENTS_PER_PAGE = 20
 # Matches are counted exactly up to here; past it a page says "more than 1,000".
 COUNT_LIMIT = 1000
 
