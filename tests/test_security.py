@@ -20,6 +20,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from events import review
 from events.exports import FORMULA_PREFIXES
 from events.models import Actor, Category, Citation, Event, SourceArticle, Statement
 
@@ -275,8 +276,9 @@ def payload(request):
 
 
 @pytest.fixture
-def entered(curator_client, payload):
-    """The whole record entered as a curator through the admin, every text field a payload."""
+def entered(curator_client, curator, editor, payload):
+    """The whole record entered as a curator through the admin, every text field a payload,
+    then published by an editor (docs/review.md)."""
     text = {field: f"{payload} #{field}" for field in FIELDS}
     client = curator_client
     admin_add(client, "category", {
@@ -335,6 +337,8 @@ def entered(curator_client, payload):
     })
     text["event_title"] = payload
     event = Event.objects.get(slug="xss-event")
+    review.approve(review.submit_new(event, curator), editor)
+    event.refresh_from_db()
     assert event.title == payload and event.is_published  # stored as typed, not "cleaned"
     return {"payload": payload, "text": text, "event": event}
 
