@@ -146,5 +146,10 @@ def _revalidate(response):
     # Browsers and proxies may keep a copy but must check it (ETag) before each use, so a
     # correction reaches readers at once; a CDN that the site purges keeps it longer, tagged
     # with what it shows (events/cdn.py). (A view whose page differs for htmx says so itself,
-    # with @vary_on_headers("HX-Request").)
+    # with @vary_on_headers("HX-Request").) A response that must not be kept at all (the 503
+    # while the database is away, a private page) keeps its own Cache-Control: a CDN told
+    # "stale-if-error" would otherwise serve the outage page for a day.
+    cache_control = response.get("Cache-Control", "")
+    if response.status_code >= 500 or "no-store" in cache_control or "private" in cache_control:
+        return response
     return cdn.apply_headers(response)

@@ -186,7 +186,7 @@ class TestPublicChangeLog:
         edit(1)
         url = published_event.get_absolute_url()
         client.get(url)
-        with django_assert_num_queries(6) as captured:
+        with django_assert_num_queries(8) as captured:
             client.get(url)
         for number in range(2, 12):
             edit(number)
