@@ -303,6 +303,7 @@ def entered(curator_client, curator, editor, payload):
         "title": text["source_title"], "slug": "xss-source", "publisher": outlet.pk,
         "url": SOURCE_URL, "published": "2017-04-01", "author": text["source_author"],
         "language": "en", "notes": text["source_notes"], "source_type": "original",
+        **inline_management("archived_text", 0),
     })
     source = SourceArticle.objects.get(slug="xss-source")
     admin_add(client, "event", {
