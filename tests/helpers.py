@@ -22,6 +22,7 @@ needs_seeds = pytest.mark.skipif(
 def run_manage(*args, env_overrides):
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     env.pop("DATABASE_URL", None)
+    env.pop("DATABASE_REPLICA_URL", None)  # a replica goes with the DATABASE_URL it mirrors
     env.update(env_overrides)
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],

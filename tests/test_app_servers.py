@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 import pytest
 import redis
 
-from events.models import Status
 
 from .factories import PublishedEventFactory
 
@@ -55,12 +54,14 @@ class Browser:
 def test_a_save_through_one_server_shows_at_once_on_the_other(app_servers,
                                                              django_user_model):
     django_user_model.objects.create_superuser("editor", password="an editor's passphrase")
-    event = PublishedEventFactory(title="Checked and ready to publish", status=Status.DRAFT)
+    # An urgent takedown (events/review.py): the one admin write readers see at once.
+    event = PublishedEventFactory(title="Checked and ready to take down")
     one, other = (Browser(port) for port in app_servers.ports)
     reader = Browser(app_servers.ports[1])
     path = event.get_absolute_url()
 
-    assert reader.request("GET", path)[0] == 404  # a draft: not found, and cached
+    status, page = reader.request("GET", path)  # published: found, and cached
+    assert status == 200 and "Checked and ready to take down" in page
     shared = redis.Redis(host="127.0.0.1", port=6379)
     assert list(shared.scan_iter(f"{app_servers.cache_prefix}*")), "nothing in the shared cache"
     assert Browser(app_servers.ports[0]).request("GET", "/")[0] == 200
@@ -68,12 +69,12 @@ def test_a_save_through_one_server_shows_at_once_on_the_other(app_servers,
     one.log_in("editor", "an editor's passphrase")
     _, changelist = one.request("GET", "/admin/events/event/")
     status, _ = one.request("POST", "/admin/events/event/", {
-        "action": "publish", "_selected_action": [event.pk], "index": 0,
+        "action": "takedown", "_selected_action": [event.pk], "index": 0,
+        "takedown_reason": "To protect someone it names.",
         "csrfmiddlewaretoken": one.csrf_token(changelist),
     })
     assert status == 302
 
-    status, page = reader.request("GET", path)  # the other server, at once
-    assert status == 200 and "Checked and ready to publish" in page
-    assert "Checked and ready to publish" in reader.request("GET", "/")[1]
-    assert other.request("GET", path)[0] == 200
+    assert reader.request("GET", path)[0] == 404  # the other server, at once
+    assert "Checked and ready to take down" not in reader.request("GET", "/")[1]
+    assert other.request("GET", path)[0] == 404

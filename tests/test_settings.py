@@ -51,7 +51,8 @@ def test_gunicorn_serves_with_the_production_config(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("DJANGO_") and key != "DATABASE_REPLICA_URL"}
     env.update(
         DJANGO_SETTINGS_MODULE="timeline.settings",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
