@@ -32,11 +32,17 @@ ENGLISH = ROOT / "events" / "fixtures" / "chronology.json"
 OUT = ROOT / "events" / "fixtures" / "chronology_ru.json"
 
 KINDS = {"category": "categories", "actor": "actors", "source": "sources", "event": "events"}
+# Items of the files beside chronology.json: claims.json and places.json.
+EXTRA_KINDS = {"claim": "claims", "place": "places"}
+CLAIMS = ROOT / "events" / "fixtures" / "claims.json"
+PLACES = ROOT / "events" / "fixtures" / "places.json"
 FIELDS = {
     "categories": ["name", "description"],
     "actors": ["name", "description", "naming_note", "aliases"],
     "sources": ["title", "gloss_en", "notes"],
     "events": ["title", "summary", "location", "verification_note", "corrections"],
+    "claims": ["question", "conclusion"],
+    "places": ["name", "description", "aliases"],
 }
 LIST_FIELDS = {"aliases", "corrections"}
 # Sentences the English source notes repeat word for word, written once here in Russian.
@@ -49,8 +55,14 @@ MACROS = {
     "@BRACKET@": "Заголовок в квадратных скобках — описание редакции: собственный заголовок "
                  "издания не видели.",
 }
-SECTION = re.compile(r"^\[(category|actor|source|event|about)(?: ([a-z0-9-]+))?\]\s*$")
-LINE = re.compile(r"^([a-z_]+|st\d+(?:\.venue)?):\s?(.*)$")
+SECTION = re.compile(
+    r"^\[(category|actor|source|event|claim|place|about)(?: ([a-z0-9-]+))?\]\s*$")
+# st0 / st0.venue / st0.corrections: statement 0; c3: the summary of citation 3 of the event;
+# st0.c1: of citation 1 of statement 0; role.<actor-slug>: that actor's role in the event;
+# v2 / v2.relies_on / v2.excerpt: value 2 of a claim.
+LINE = re.compile(
+    r"^([a-z_]+|st\d+(?:\.venue|\.corrections|\.c\d+)?|c\d+|role\.[a-z0-9-]+"
+    r"|v\d+(?:\.relies_on|\.excerpt)?):\s?(.*)$")
 
 
 def parse(paths):
@@ -73,7 +85,7 @@ def parse(paths):
                 value = value.replace(macro, text)
             if key == "aliases":
                 current.setdefault(key, []).extend(v.strip() for v in value.split("|") if v.strip())
-            elif key == "corrections":
+            elif key == "corrections" or key.endswith(".corrections"):
                 current.setdefault(key, []).append(value)
             else:
                 if key in current:
@@ -82,32 +94,54 @@ def parse(paths):
     return items
 
 
-def build(items, english):
+def build(items, english, extra):
+    """extra: {"claims": [...], "places": [...]} from claims.json and places.json."""
     errors = []
-    by_kind = {plural: {i["slug"]: i for i in english[plural]} for plural in KINDS.values()}
-    out = {"about": "", "categories": {}, "actors": {}, "sources": {}, "events": {}}
+    sections = {**{plural: english[plural] for plural in KINDS.values()}, **extra}
+    kinds = {**KINDS, **EXTRA_KINDS}
+    by_kind = {plural: {i["slug"]: i for i in sections[plural]} for plural in kinds.values()}
+    out = {"about": ""} | {plural: {} for plural in kinds.values()}
     if ("about", None) in items:
         out["about"] = items[("about", None)].get("text", "")
     else:
         del out["about"]
-    order = {plural: [i["slug"] for i in english[plural]] for plural in KINDS.values()}
+    order = {plural: [i["slug"] for i in sections[plural]] for plural in kinds.values()}
     for (kind, slug), fields in items.items():
         if kind == "about":
             continue
-        plural = KINDS[kind]
+        plural = kinds[kind]
         en = by_kind[plural].get(slug)
         if en is None:
-            errors.append(f"{kind} {slug}: no such slug in chronology.json")
+            errors.append(f"{kind} {slug}: no such slug in the English file")
             continue
         entry = {}
         statements = {}
+        summaries = {}  # (statement index or None, citation index) -> text
+        roles = {}
+        values = {}
         for key, value in fields.items():
+            where = f"{kind} {slug}: {key}"
+            if not value:
+                errors.append(f"{where}: empty")
+                continue
+            if m := re.fullmatch(r"st(\d+)\.c(\d+)", key):
+                summaries[(int(m.group(1)), int(m.group(2)))] = value
+                continue
+            if m := re.fullmatch(r"c(\d+)", key):
+                summaries[(None, int(m.group(1)))] = value
+                continue
             if key.startswith("st"):
                 idx, _, sub = key[2:].partition(".")
-                statements.setdefault(int(idx), {})["venue" if sub else "text"] = value
+                statements.setdefault(int(idx), {})[sub or "text"] = value
+                continue
+            if key.startswith("role."):
+                roles[key[5:]] = value
+                continue
+            if m := re.fullmatch(r"v(\d+)(?:\.(\w+))?", key):
+                values.setdefault(int(m.group(1)), {})[m.group(2) or "value"] = value
                 continue
             if key not in FIELDS[plural]:
-                errors.append(f"{kind} {slug}: unknown field {key}")
+                errors.append(f"{where}: unknown field")
                 continue
             if key == "gloss_en":
                 if en.get("language") != "ru":
@@ -119,31 +153,82 @@ def build(items, english):
             if key == "corrections" and len(value) != len(en.get("corrections", [])):
                 errors.append(f"{kind} {slug}: {len(value)} corrections for "
                               f"{len(en.get('corrections', []))} English ones")
-            if (isinstance(value, list) and not all(value)) or not value:
-                errors.append(f"{kind} {slug}: empty {key}")
+            if isinstance(value, list) and not all(value):
+                errors.append(f"{where}: empty line")
             entry[key] = value
+        en_statements = en.get("statements", [])
         if statements:
-            en_statements = en.get("statements", [])
             rendered = []
             for idx in sorted(statements):
                 if idx >= len(en_statements):
                     errors.append(f"event {slug}: no statement {idx}")
                     continue
-                s = statements[idx]
+                s, en_s = statements[idx], en_statements[idx]
                 if not s.get("text"):
                     errors.append(f"event {slug}: statement {idx} has no text")
-                if "venue" in s and not en_statements[idx].get("venue"):
+                if "venue" in s and not en_s.get("venue"):
                     errors.append(f"event {slug}: statement {idx} has no English venue")
-                st = {"speaker": en_statements[idx]["speaker"], "quote": en_statements[idx]["quote"],
-                      "text": s.get("text", "")}
-                if "venue" in s:
-                    st["venue"] = s["venue"]
+                if "corrections" in s and len(s["corrections"]) != len(en_s.get("corrections", [])):
+                    errors.append(f"event {slug}: statement {idx}: {len(s['corrections'])} "
+                                  f"corrections for {len(en_s.get('corrections', []))}")
+                st = {"speaker": en_s["speaker"], "quote": en_s["quote"], "text": s.get("text", "")}
+                for sub in ("venue", "corrections"):
+                    if sub in s:
+                        st[sub] = s[sub]
                 rendered.append(st)
             entry["statements"] = rendered
+        if summaries:
+            rendered = []
+            for (st_idx, c_idx), text in sorted(summaries.items(), key=lambda kv: (
+                    -1 if kv[0][0] is None else kv[0][0], kv[0][1])):
+                if st_idx is None:
+                    citations = en.get("citations", [])
+                elif st_idx < len(en_statements):
+                    citations = en_statements[st_idx].get("citations", [])
+                else:
+                    errors.append(f"event {slug}: no statement {st_idx}")
+                    continue
+                if c_idx >= len(citations):
+                    errors.append(f"event {slug}: no citation {c_idx}"
+                                  + ("" if st_idx is None else f" of statement {st_idx}"))
+                    continue
+                citation = citations[c_idx]
+                if not citation.get("is_summary"):
+                    errors.append(f"event {slug}: citation {c_idx} is a verbatim excerpt; it "
+                                  "stays as the source prints it")
+                    continue
+                rendered.append({"source": citation["source"], "excerpt": citation["excerpt"],
+                                 "text": text})
+            entry["summaries"] = rendered
+        if roles:
+            en_roles = {a["actor"]: a.get("role", "") for a in en.get("actors", [])}
+            for actor, text in roles.items():
+                if not en_roles.get(actor):
+                    errors.append(f"event {slug}: {actor} has no English role here")
+            entry["roles"] = {a: roles[a] for a in en_roles if a in roles}
+        if values:
+            en_values = en.get("values", [])
+            rendered = []
+            for idx in sorted(values):
+                if idx >= len(en_values):
+                    errors.append(f"claim {slug}: no value {idx}")
+                    continue
+                v, en_v = values[idx], en_values[idx]
+                if "excerpt" in v and not en_v.get("is_summary"):
+                    errors.append(f"claim {slug}: value {idx}'s excerpt is verbatim; it stays")
+                for sub in v:
+                    if sub != "value" and not en_v.get(sub):
+                        errors.append(f"claim {slug}: value {idx} has no English {sub}")
+                rendered.append({"source": en_v["source"], "value_en": en_v["value"],
+                                 "value": v.get("value", ""), **{
+                                     k: v[k] for k in ("relies_on", "excerpt") if k in v}})
+                if not v.get("value"):
+                    errors.append(f"claim {slug}: value {idx} has no Russian value")
+            entry["values"] = rendered
         # fields in a stable order
-        keys = FIELDS[plural] + ["statements"]
+        keys = FIELDS[plural] + ["statements", "summaries", "roles", "values"]
         out[plural][slug] = {k: entry[k] for k in keys if k in entry}
-    for plural in KINDS.values():
+    for plural in kinds.values():
         out[plural] = {s: out[plural][s] for s in order[plural] if s in out[plural]}
     return out, errors
 
@@ -151,7 +236,9 @@ def build(items, english):
 def main():
     english = json.loads(ENGLISH.read_text(encoding="utf-8"))
     items = parse(sorted(SRC.glob("*.txt")))
-    out, errors = build(items, english)
+    extra = {"claims": json.loads(CLAIMS.read_text(encoding="utf-8"))["claims"],
+             "places": json.loads(PLACES.read_text(encoding="utf-8"))["places"]}
+    out, errors = build(items, english, extra)
     for e in errors:
         print("ERROR:", e, file=sys.stderr)
     if errors:
