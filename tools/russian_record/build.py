@@ -38,8 +38,8 @@ CLAIMS = ROOT / "events" / "fixtures" / "claims.json"
 PLACES = ROOT / "events" / "fixtures" / "places.json"
 FIELDS = {
     "categories": ["name", "description"],
-    "actors": ["name", "description", "naming_note", "aliases"],
-    "sources": ["title", "gloss_en", "notes"],
+    "actors": ["name", "description", "naming_note", "aliases", "corrections"],
+    "sources": ["title", "gloss_en", "notes", "corrections"],
     "events": ["title", "summary", "location", "verification_note", "corrections"],
     "claims": ["question", "conclusion"],
     "places": ["name", "description", "aliases"],
