@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from reversion.models import Version
 
+from .chronology_ru import RussianRecord
 from .history import CORRECTION_COMMENT
 from .models import (
     Actor,
@@ -75,7 +76,7 @@ def load_chronology(path=DEFAULT_PATH):
     """
     data = read_data_file(path)
     places = read_places_file(path)
-    loader = _Loader()
+    loader = _Loader(RussianRecord.beside(path))
     # One revision for the whole load: the history starts here, so the first correction a
     # curator makes shows in the public change log as a change from the bundled text.
     with transaction.atomic(), reversion.create_revision():
@@ -248,7 +249,9 @@ class _ClaimsLoading:
 
 
 class _Loader(_ClaimsLoading):
-    def __init__(self):
+    def __init__(self, russian=None):
+        # The Russian of the rows this load creates (events/chronology_ru.py), if any.
+        self.russian = russian or RussianRecord()
         self.counts = {kind: {"created": 0, "existing": 0} for kind in KINDS}
         self.categories = {}
         self.actors = {}
@@ -262,7 +265,9 @@ class _Loader(_ClaimsLoading):
         if existing is not None:
             self.counts[kind]["existing"] += 1
             return existing, False
-        instance = _validated(build(), label)
+        instance = build()
+        self.russian.apply(kind, instance)
+        instance = _validated(instance, label)
         instance.save()
         self.counts[kind]["created"] += 1
         return instance, True
@@ -561,7 +566,7 @@ def upgrade_chronology(path=DEFAULT_PATH):
     data = read_data_file(path)
     places = read_places_file(path)
     claims = claims_data_beside(path)
-    upgrader = _Upgrader(Path(path).name)
+    upgrader = _Upgrader(Path(path).name, RussianRecord.beside(path))
     with transaction.atomic():
         upgrader.upgrade(data)
         upgrader.upgrade_places(places, data)
@@ -645,8 +650,8 @@ def _copy(current, wanted):
 
 
 class _Upgrader(_Loader):
-    def __init__(self, filename):
-        super().__init__()
+    def __init__(self, filename, russian=None):
+        super().__init__(russian)
         self.filename = filename
         self.report = UpgradeReport()
 

@@ -52,6 +52,26 @@ from .links import url_for
 from .partial_dates import PartialDate, PartialDateAttribute, Precision, format_range
 
 
+class TranslationState(models.Model):
+    """Whether an item's two languages are in step (events/languages.py): each language's
+    text is fingerprinted on every save, and a save that changes one and not the other flags
+    the other as outdated, for readers, the curators' queue and the API."""
+
+    outdated_language = models.CharField(
+        "translation out of date",
+        max_length=5,
+        blank=True,
+        choices=[("en", "English"), ("ru", "Russian")],
+        help_text="Set on its own when one language's text changes and the other's does not. "
+        "Clear it once the texts agree again.",
+    )
+    en_digest = models.CharField(max_length=16, blank=True, editable=False)
+    ru_digest = models.CharField(max_length=16, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
@@ -72,7 +92,7 @@ class CategoryQuerySet(models.QuerySet):
 
 
 @reversion.register()
-class Category(Versioned, models.Model):
+class Category(Versioned, TranslationState, models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
@@ -168,7 +188,10 @@ class Naming(models.TextChoices):
 
 
 @reversion.register()
-class Actor(Versioned, models.Model):
+class Actor(Versioned, TranslationState, models.Model):
+    # Other spellings are added per language where useful; none is missing when absent.
+    TRANSLATION_NOT_NEEDED = ("aliases",)
+
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
         ORGANISATION = "organisation", "Organisation"
@@ -402,10 +425,12 @@ class PlaceQuerySet(models.QuerySet):
 
 
 @reversion.register()
-class Place(Versioned, models.Model):
+class Place(Versioned, TranslationState, models.Model):
     """Where events happened, at a stated precision. A sensitive place is only ever shown
     approximately: its coordinates are stored snapped to a grid and its radius is at least
     SENSITIVE_MIN_RADIUS_KM, so no surface can give away more than the town."""
+
+    TRANSLATION_NOT_NEEDED = ("aliases",)
 
     Kind = PlaceKind
 
@@ -585,7 +610,7 @@ PUBLISHER_KINDS = (Actor.Kind.MEDIA, Actor.Kind.ORGANISATION, Actor.Kind.GOVERNM
 
 
 @reversion.register()
-class SourceArticle(NormalizedPartialDates, Versioned, models.Model):
+class SourceArticle(NormalizedPartialDates, Versioned, TranslationState, models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
     publisher = models.ForeignKey(
@@ -972,7 +997,7 @@ class CitedToPublish:
 
 
 @reversion.register(follow=["citations", "participations", "statements"])
-class Event(CitedToPublish, NormalizedPartialDates, Versioned, models.Model):
+class Event(CitedToPublish, NormalizedPartialDates, Versioned, TranslationState, models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(
         max_length=200,
@@ -1319,7 +1344,9 @@ class StatementKind(models.TextChoices):
 
 
 @reversion.register(follow=["citations"])
-class Statement(CitedToPublish, NormalizedPartialDates, Versioned, models.Model):
+class Statement(
+    CitedToPublish, NormalizedPartialDates, Versioned, TranslationState, models.Model
+):
     Kind = StatementKind
 
     kind = models.CharField(
@@ -1347,6 +1374,14 @@ class Statement(CitedToPublish, NormalizedPartialDates, Versioned, models.Model)
         max_length=200,
         blank=True,
         help_text="E.g. “to Interfax”, “HBO Real Sports interview”, “press briefing”.",
+    )
+    rendering = models.TextField(
+        "our rendering",
+        blank=True,
+        help_text="Our own rendering of the words in this language, shown beside them, "
+        "labelled as ours, where the cited source prints them in another language (the "
+        "Russian site shows an English quote with our Russian). For reported speech, our "
+        "account of what was said in this language.",
     )
     event = models.ForeignKey(
         Event,
@@ -1905,7 +1940,7 @@ class ClaimQuerySet(models.QuerySet):
 
 
 @reversion.register(follow=["values"])
-class Claim(CitedToPublish, Versioned, models.Model):
+class Claim(CitedToPublish, Versioned, TranslationState, models.Model):
     """A figure or an assertion the sources report differently (how many men were detained,
     who said a thing), with one value per source (ClaimValue)."""
 

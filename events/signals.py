@@ -4,6 +4,7 @@ every saved event carries its place in the chronology (sort_date)."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
+from .languages import update_translation_state
 from .models import (
     Actor,
     Category,
@@ -19,6 +20,8 @@ from .models import (
     Statement,
 )
 
+# The items whose two languages are kept in step (TranslationState).
+TRANSLATED_ITEMS = (Actor, Category, Claim, Event, Place, SourceArticle, Statement)
 RECORD_MODELS = (
     Actor, Category, Citation, Claim, ClaimValue, Event, EventActor, EventPlace, Place,
     SourceArticle, Statement,
@@ -53,8 +56,18 @@ def place_in_chronology(sender, instance, **kwargs):
     instance.sort_date = instance.chronology_date()
 
 
+def keep_languages_in_step(sender, instance, raw=False, **kwargs):
+    # Not on raw saves: a restored backup or a reverted version keeps the state it recorded.
+    if not raw:
+        update_translation_state(instance)
+
+
 def connect():
     pre_save.connect(place_in_chronology, sender=Event, dispatch_uid="event-sort-date")
+    for model in TRANSLATED_ITEMS:
+        pre_save.connect(
+            keep_languages_in_step, sender=model, dispatch_uid=f"languages-{model.__name__}"
+        )
     for model in (Event, Statement, EventActor, Actor):
         post_save.connect(refresh_search, sender=model, dispatch_uid=f"search-{model.__name__}")
         post_delete.connect(

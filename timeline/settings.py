@@ -74,6 +74,9 @@ if (
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation asks: it adds each translated field's
+    # per-language columns (title_en, title_ru) and their admin tabs (events/translation.py).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -91,6 +94,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the language is part of what a request asks for (its /ru/ prefix, or the API's
+    # ?lang= and Accept-Language), and everything after, the page cache included, renders or
+    # resolves in it (events/languages.py).
+    "events.languages.LanguageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses what is not compressed already (cached pages are stored compressed).
@@ -241,7 +248,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# English (British spelling, as the record is written) at unprefixed addresses, Russian under
+# /ru/ (docs/i18n.md). Interface strings are in locale/ru/LC_MESSAGES/django.po, compiled by
+# `manage.py compile_translations` at install; the record's fields by django-modeltranslation.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ru", "Русский")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["timeline.formats"]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "ru")
+# A field with no Russian yet shows the English (the page says so, visibly: events/languages.py).
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
