@@ -59,6 +59,16 @@ def russian_strings():
                         yield f"{section}/{slug}/statement", s["text"]
                         if "venue" in s:
                             yield f"{section}/{slug}/venue", s["venue"]
+                        for line in s.get("corrections", []):
+                            yield f"{section}/{slug}/statement correction", line
+                elif key == "summaries":
+                    for summary in value:
+                        yield f"{section}/{slug}/summary", summary["text"]
+                elif key == "roles":
+                    for actor, role in value.items():
+                        yield f"{section}/{slug}/role of {actor}", role
+                elif key == "aliases":
+                    continue  # other spellings, Latin ones included on purpose
                 elif isinstance(value, list):
                     for v in value:
                         yield f"{section}/{slug}/{key}", v
@@ -72,7 +82,9 @@ def test_file_is_built_from_the_sources():
     spec = importlib.util.spec_from_file_location("build", ROOT / "tools/russian_record/build.py")
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
-    out, errors = build.build(build.parse(sorted(build.SRC.glob("*.txt"))), ENGLISH)
+    extra = {name: json.loads((ROOT / f"events/fixtures/{name}.json").read_text())[name]
+             for name in ("claims", "places")}
+    out, errors = build.build(build.parse(sorted(build.SRC.glob("*.txt"))), ENGLISH, extra)
     assert errors == []
     assert RU_TEXT == json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
@@ -132,7 +144,7 @@ def test_protected_people_keep_only_their_shown_name():
         if not (actor.get("protected_identity") or actor.get("naming")):
             continue
         ru = RU["actors"][slug]
-        assert set(ru) <= {"name", "naming_note"}, slug
+        assert set(ru) <= {"name", "naming_note", "corrections"}, slug
         assert not ru.get("aliases"), slug
 
 
@@ -172,3 +184,49 @@ def test_russian_typography():
 
 def test_about_is_translated():
     assert RU.get("about", "").strip()
+
+
+CLAIMS = json.loads((ROOT / "events/fixtures/claims.json").read_text(encoding="utf-8"))["claims"]
+PLACES = json.loads((ROOT / "events/fixtures/places.json").read_text(encoding="utf-8"))["places"]
+
+
+def english_summaries():
+    """(event slug, source, excerpt) of every curators' summary in the English record."""
+    for event in ENGLISH["events"]:
+        citations = list(event.get("citations", []))
+        for statement in event.get("statements", []):
+            citations += statement.get("citations", [])
+        for citation in citations:
+            if citation.get("is_summary"):
+                yield event["slug"], citation["source"], citation["excerpt"]
+
+
+def test_every_summary_of_ours_is_in_russian_and_no_verbatim_excerpt_is():
+    russian = {(slug, s["source"], s["excerpt"])
+               for slug, item in RU["events"].items() for s in item.get("summaries", [])}
+    missing = [key for key in english_summaries() if key not in russian]
+    assert missing == []
+    assert russian <= set(english_summaries())
+
+
+def test_every_role_is_in_russian():
+    missing = [(event["slug"], part["actor"]) for event in ENGLISH["events"]
+               for part in event.get("actors", []) if part.get("role")
+               and not RU["events"].get(event["slug"], {}).get("roles", {}).get(part["actor"])]
+    assert missing == []
+
+
+def test_claims_and_places_are_in_russian():
+    for claim in CLAIMS:
+        ru = RU["claims"][claim["slug"]]
+        assert ru["question"].strip() and ru["conclusion"].strip(), claim["slug"]
+        assert [(v["source"], v["value_en"]) for v in ru["values"]] == [
+            (v["source"], v["value"]) for v in claim["values"]]
+        for value, english in zip(ru["values"], claim["values"], strict=True):
+            assert value["value"].strip()
+            assert bool(value.get("relies_on")) == bool(english.get("relies_on"))
+            assert bool(value.get("excerpt")) == bool(english.get("is_summary"))
+            for text in (value["value"], value.get("relies_on", ""), value.get("excerpt", "")):
+                assert '"' not in text
+    assert set(RU["places"]) == {place["slug"] for place in PLACES}
+    assert all(item["name"].strip() for item in RU["places"].values())
