@@ -36,7 +36,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 
 from .excerpts import appears_in_order, first_missing_part, visible_parts
 
@@ -677,6 +677,13 @@ class SourceArticle(NormalizedPartialDates, Versioned, TranslationState, models.
         blank=True,
         help_text="How the publication date was worked out, what the article is, its reliability.",
     )
+    english_gloss = models.CharField(
+        "English gloss of the title",
+        max_length=300,
+        blank=True,
+        help_text="For a source not in English: what its own headline says, in English, shown "
+        "beside the headline on the English pages.",
+    )
 
     published = PartialDateAttribute("published")
     partial_dates = ("published",)
@@ -715,6 +722,25 @@ class SourceArticle(NormalizedPartialDates, Versioned, TranslationState, models.
 
     def __str__(self):
         return self.title
+
+    @property
+    def headline(self):
+        """The source's own title as printed, whatever the page's language: a Russian paper's
+        Russian headline on the English pages too. A bracketed title is our description of a
+        source whose headline was not seen, so it is given in the page's language."""
+        english = self.title_en or ""
+        return self.title if english.startswith("[") else english
+
+    @property
+    def gloss(self):
+        """What the headline says in the page's language, where it is in another one."""
+        english = self.title_en or ""
+        if english.startswith("["):
+            return ""
+        if get_language() == "ru":
+            russian = self.title_ru or ""
+            return russian if russian and russian != english else ""
+        return self.english_gloss if self.language != "en" else ""
 
     def get_absolute_url(self):
         return url_for("events:source_detail", self.slug)
