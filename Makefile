@@ -59,6 +59,7 @@ map-data: install map-deps
 run: export DJANGO_DEBUG ?= 1
 run: export DJANGO_SITE_URL ?= http://$(HOST):$(PORT)
 run: install
+	$(BIN)/python manage.py compile_translations
 	$(BIN)/python manage.py migrate --noinput
 	@# The sources' archived texts (curators only) where the seed articles are beside the project.
 	$(BIN)/python manage.py load_chronology --if-empty $(if $(wildcard ../shared/seeds),--archive ../shared/seeds)

@@ -35,6 +35,16 @@ from .factories import (
 )
 
 
+def pytest_sessionstart(session):
+    """The translation catalogues as the install step compiles them (make run does the same),
+    so a changed .po file is what the tests read."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("compile_translations", stdout=io.StringIO())
+
+
 # The precise point of a detention site as a careless source might print it: the record keeps
 # only its town, rounded (43.3, 45.9), and no surface may serve these digits.
 ARGUN_SITE = (43.29171, 45.87223)

@@ -253,7 +253,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # `manage.py compile_translations` at install; the record's fields by django-modeltranslation.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The readers' interface, then the curators' (the admin's own additions) kept apart, so that a
+# translator of the public site need not translate the admin. Python strings of the events app
+# are in events/locale. All compiled by `manage.py compile_translations`.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "curators"]
 FORMAT_MODULE_PATH = ["timeline.formats"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "ru")
