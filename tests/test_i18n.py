@@ -172,3 +172,27 @@ def test_compile_translations_refuses_a_broken_placeholder(tmp_path, settings):
     with pytest.raises(CommandError, match="placeholders"):
         call_command("compile_translations", stdout=io.StringIO())
     assert not (path / "django.mo").exists()
+
+
+@pytest.mark.django_db
+def test_an_upgrade_gives_rows_loaded_before_the_russian_record_their_russian(tmp_path):
+    """A database loaded from English-only files (as every deployment before the Russian
+    record was) gets the Russian of every untouched bundled row; a row a curator edited keeps
+    what it has and gets no Russian."""
+    english_only = tmp_path / "chronology.json"
+    english_only.write_text(Path(DEFAULT_PATH).read_text(encoding="utf-8"), encoding="utf-8")
+    load_chronology(english_only)  # no chronology_ru.json beside it
+    assert not Event.objects.filter(title_ru__isnull=False).exists()
+    edited = Event.objects.get(slug=ENGLISH["events"][1]["slug"])
+    import reversion
+
+    with reversion.create_revision():
+        reversion.set_comment("A curator's edit.")
+        edited.summary = edited.summary + " (Edited.)"
+        edited.save()
+    report = upgrade_chronology()  # the bundled files, Russian included
+    assert report.translated > 1000
+    slug = ENGLISH["events"][0]["slug"]
+    assert Event.objects.get(slug=slug).title_ru == RUSSIAN["events"][slug]["title"]
+    assert Event.objects.get(pk=edited.pk).title_ru is None
+    assert upgrade_chronology().translated == 0  # and it is recognised as bundled afterwards
