@@ -200,3 +200,22 @@ def test_an_upgrade_gives_rows_loaded_before_the_russian_record_their_russian(tm
     assert Event.objects.get(slug=slug).title_ru == RUSSIAN["events"][slug]["title"]
     assert not Event.objects.get(pk=edited.pk).title_ru
     assert upgrade_chronology().translated == 0  # and it is recognised as bundled afterwards
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("column", ["aliases_ru", "description_ru", "aliases_en"])
+def test_a_protected_identity_has_nothing_more_in_any_language(column):
+    """A Russian alias or description names or describes a survivor as surely as an English
+    one: the form refuses it and so does the database."""
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    from events.models import Actor, Naming
+
+    actor = Actor(name="Anzor", slug="anzor", protected_identity=True, naming=Naming.FIRST_NAME)
+    actor.save()
+    setattr(actor, column, "Анзор Фамилия")
+    with pytest.raises(ValidationError, match="nothing more"):
+        actor.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        actor.save()
