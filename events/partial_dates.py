@@ -238,7 +238,7 @@ def format_range(start, end, language=None):
     if is_russian(language):
         return _russian_range(start, end)
     if start.precision != end.precision or start.approximate != end.approximate:
-        return f"{start.display()} - {end.display()}"
+        return f"{start.display('en')} - {end.display('en')}"
     prefix = "c. " if start.approximate else ""
     first, last = start.date, end.date
     if start.precision == Precision.YEAR:
