@@ -74,6 +74,7 @@ def test_dates_in_the_active_language(start, end, russian_text, english_text):
 def test_a_russian_date_parses_back(text, russian):
     # So a Russian filter form (or admin form) that shows a date can be submitted again.
     date = PartialDate.parse(text)
+    assert date.display().endswith(" г.")
     assert PartialDate.parse(date.display()) == date
 
 
