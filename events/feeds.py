@@ -93,7 +93,8 @@ class EventFeed(Feed):
             + linebreaks(event.summary, autoescape=True)
             + verification_html(event)
             + statements_html(event)
-            + (format_html("<p>{}</p><ul>{}</ul>", gettext("Sources:"), sources) if sources else "")
+            + (format_html("<p>{}</p><ul>{}</ul>", gettext("Sources:"), sources)
+               if sources else "")
         )
 
     def item_pubdate(self, event):
