@@ -26,10 +26,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.utils.formats import number_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 
 from .links import url_for
 from .models import Verification
-from .partial_dates import MONTH_NAMES, PartialDate, format_range
+from .partial_dates import PartialDate, Precision, format_range, month_name
 
 # One mark per event up to this many events; past it, counts. Keeps the axis within its size
 # budget (docs/performance.md) and its layout cheap.
@@ -109,8 +112,8 @@ class Band:
     """A month (or a year) under the axis: a link to its view, with its label."""
 
     url: str
-    label: str  # what the axis prints: "Apr", "Jan 2017", "2017"
-    name: str  # "April 2017"
+    label: str  # what the axis prints: "Apr", "Jan 2017", "2017" (Russian: «апр», «янв 2017»)
+    name: str  # "April 2017" (Russian: «апрель 2017 г.»)
     count: int
     x: float
     w: float
@@ -120,8 +123,12 @@ class Band:
 
     @property
     def title(self):
-        events = "event" if self.count == 1 else "events"
-        return f"{self.name}: {self.count:,} {events}. Show this {self.unit}"
+        values = {"period": capfirst(self.name), "count": _number(self.count)}
+        if self.unit == "year":
+            return ngettext("%(period)s: %(count)s event. Show this year",
+                            "%(period)s: %(count)s events. Show this year", self.count) % values
+        return ngettext("%(period)s: %(count)s event. Show this month",
+                        "%(period)s: %(count)s events. Show this month", self.count) % values
 
     @property
     def svg_x(self):
@@ -156,6 +163,32 @@ class Axis:
     all_dates_url: str = ""  # the same view without the date filters, when they are set
     htmx_target: str = "#results"
     overview: "Axis" = None  # the narrow drawing for phones: counts per week or month
+
+    @property
+    def counted_per(self):
+        """The caption's note in counts mode: "Counted per month."."""
+        return {"week": gettext("Counted per week."), "month": gettext("Counted per month."),
+                "year": gettext("Counted per year.")}.get(self.bin_size, "")
+
+    @property
+    def bars_legend(self):
+        return {"week": gettext("Bars: events per week"),
+                "month": gettext("Bars: events per month"),
+                "year": gettext("Bars: events per year")}.get(self.bin_size, "")
+
+    @property
+    def choose_legend(self):
+        """What choosing a bar of the phone's overview does."""
+        return {"week": gettext("Choose a week to see only that week."),
+                "month": gettext("Choose a month to see only that month."),
+                "year": gettext("Choose a year to see only that year.")}.get(self.bin_size, "")
+
+    @property
+    def aria_label(self):
+        """The drawing's name; the overview's says what its bars count."""
+        return {"week": gettext("Time axis, events per week"),
+                "month": gettext("Time axis, events per month"),
+                "year": gettext("Time axis, events per year")}.get(self.bin_size, "")
 
     @property
     def label_y(self):
@@ -242,6 +275,11 @@ class _Linker:
         return f"{self.base}?{query}" if query else (self.base or "?")
 
 
+def _number(count):
+    """A count as the reader's language groups it: "100,000", «100 000»."""
+    return number_format(count, force_grouping=True)
+
+
 def _num(value):
     """A coordinate, short: to the half unit, no trailing zero."""
     halves = round(value * 2)
@@ -299,11 +337,12 @@ def _bands(scale, link, counts):
     bands, years_seen = [], set()
     for index, (start, end) in enumerate(periods):
         if scale.by_year:
-            name = label = str(start.year)
-            url = link.period(name, name)
+            label = str(start.year)
+            name = PartialDate(start, Precision.YEAR).display()  # "2017", «2017 г.»
+            url = link.period(label, label)
         else:
-            name = f"{MONTH_NAMES[start.month - 1]} {start.year}"
-            label = MONTH_NAMES[start.month - 1][:3]
+            name = month_name(start.month, year=start.year)
+            label = month_name(start.month, "short")
             if start.year not in years_seen and index % every == 0 and width >= 60:
                 label += f" {start.year}"
                 years_seen.add(start.year)
@@ -348,28 +387,42 @@ def _period_counts(days, by_year):
 
 
 def summary_sentence(total, counts):
-    """ "43 events from February to July 2017, 30 of them in April." from month counts."""
-    events = "event" if total == 1 else "events"
+    """ "43 events from February to July 2017, 30 of them in April." from month counts, in the
+    active language (Russian: «43 события с февраля по июль 2017 г., из них 30 в апреле.»)."""
     months = sorted(month for month, number in counts.items() if number)
     if not months:
         return ""
     first, last = months[0], months[-1]
 
-    def name(month, with_year=True):
-        text = MONTH_NAMES[month[1] - 1]
-        return f"{text} {month[0]}" if with_year else text
+    # The month as the sentence uses it: Russian says «с февраля», «по июль», «в апреле».
+    def name(month, form, with_year=True):
+        return month_name(month[1], form, month[0] if with_year else None)
 
     if first == last:
-        return f"{total:,} {events}, {'all ' if total > 1 else ''}in {name(first)}."
-    if first[0] == last[0]:
-        span = f"from {name(first, False)} to {name(last)}"
-    else:
-        span = f"from {name(first)} to {name(last)}"
+        if total == 1:
+            sentence = gettext("1 event, in %(month)s.") % {"month": name(first, "prepositional")}
+        else:
+            sentence = ngettext("%(count)s event, all in %(month)s.",
+                                "%(count)s events, all in %(month)s.", total) % {
+                "count": _number(total), "month": name(first, "prepositional")}
+        return _one_full_stop(sentence)
     busiest = max(months, key=lambda month: (counts[month], -months.index(month)))
-    return (
-        f"{total:,} {events} {span}, {counts[busiest]:,} of them in "
-        f"{name(busiest, first[0] != last[0])}."
-    )
+    return _one_full_stop(ngettext(
+        "%(count)s event from %(first)s to %(last)s, %(busiest_count)s of them in %(busiest)s.",
+        "%(count)s events from %(first)s to %(last)s, %(busiest_count)s of them in %(busiest)s.",
+        total,
+    ) % {
+        "count": _number(total),
+        "first": name(first, "genitive", first[0] != last[0]),
+        "last": name(last, "nominative"),
+        "busiest_count": _number(counts[busiest]),
+        "busiest": name(busiest, "prepositional", first[0] != last[0]),
+    })
+
+
+def _one_full_stop(sentence):
+    # A sentence that ends on an abbreviation ends on its point: «… в апреле 2017 г.»
+    return sentence[:-1] if sentence.endswith("..") else sentence
 
 
 def _period_of(row):
@@ -396,7 +449,7 @@ def _marks_axis(rows, link):
         known.extend(dates)
         disputed = verification == Verification.DISPUTED
         # The title is the mark's name; its place on the axis and the legend say its date.
-        label = f"{title} (disputed)" if disputed else title
+        label = gettext("%(title)s (disputed)") % {"title": title} if disputed else title
         marks.append(Mark(url=url_for("events:event_detail", slug), label=label, bar=bar,
                           disputed=disputed, approximate=approximate, first=first, last=last))
     # The span is the months the events' dates name; the bar around an approximate day is
@@ -494,12 +547,18 @@ def _counts_axis(days, link, width=WIDTH, overview=None):
         x0, x1 = scale.x(start), scale.x(end) + scale.day_width
         height = max(2.0, COUNT_HEIGHT * number / tallest)
         disputed_height = COUNT_HEIGHT * disputed / tallest if disputed else 0
-        events = "event" if number == 1 else "events"
         if weekly:
-            label = (
-                f"{format_range(PartialDate(start), PartialDate(end))}: {number:,} {events}"
-                f"{f', {disputed:,} disputed' if disputed else ''}. Show these days"
-            )
+            values = {"period": capfirst(format_range(PartialDate(start), PartialDate(end))),
+                      "count": _number(number), "disputed": _number(disputed)}
+            if disputed:
+                label = ngettext(
+                    "%(period)s: %(count)s event, %(disputed)s disputed. Show these days",
+                    "%(period)s: %(count)s events, %(disputed)s disputed. Show these days",
+                    number,
+                ) % values
+            else:
+                label = ngettext("%(period)s: %(count)s event. Show these days",
+                                 "%(period)s: %(count)s events. Show these days", number) % values
             url = link.period(start.isoformat(), end.isoformat())
         else:
             label = ""

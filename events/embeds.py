@@ -13,10 +13,11 @@ from django.conf import settings
 from django.http import QueryDict
 from django.urls import Resolver404, resolve, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 
 from .links import absolute_url
 
-PROVIDER_NAME = "Chechnya 2017: a documented chronology"
+PROVIDER_NAME = gettext_lazy("Chechnya 2017: a documented chronology")
 DEFAULT_WIDTH, DEFAULT_HEIGHT = 640, 600
 MIN_SIZE = 200
 # The pages whose view is the chronology filtered by their subject.
@@ -37,11 +38,13 @@ def embed_query(url):
     parts = urlsplit(url.strip())
     site = urlsplit(settings.SITE_URL)
     if (parts.scheme, parts.netloc.lower()) != (site.scheme, site.netloc.lower()):
-        raise NotEmbeddable(f"Only addresses on {settings.SITE_URL} can be embedded.")
+        raise NotEmbeddable(
+            gettext("Only addresses on %(site)s can be embedded.") % {"site": settings.SITE_URL}
+        )
     try:
         match = resolve(parts.path or "/")
     except Resolver404:
-        raise NotEmbeddable("There is no page at this address.") from None
+        raise NotEmbeddable(gettext("There is no page at this address.")) from None
     query = QueryDict(parts.query, mutable=True)
     query.pop("page", None)
     if match.view_name == "events:event_list":
@@ -51,7 +54,7 @@ def embed_query(url):
         query[FILTER_OF_PAGE[match.view_name]] = match.kwargs["slug"]
         return query
     raise NotEmbeddable(
-        "Only the chronology and the category, actor and source pages can be embedded."
+        gettext("Only the chronology and the category, actor and source pages can be embedded.")
     )
 
 
@@ -89,9 +92,13 @@ def bounded_size(value, default, name):
     try:
         number = int(value)
     except ValueError:
-        raise ValueError(f"{name} must be a whole number of pixels, not {value[:40]!r}.") from None
+        raise ValueError(
+            gettext("%(name)s must be a whole number of pixels, not %(value)s.")
+            % {"name": name, "value": repr(value[:40])}
+        ) from None
     if number < MIN_SIZE:
-        raise ValueError(f"{name} must be at least {MIN_SIZE} pixels.")
+        raise ValueError(gettext("%(name)s must be at least %(size)s pixels.")
+                         % {"name": name, "size": MIN_SIZE})
     return min(number, default)
 
 
@@ -101,9 +108,9 @@ def oembed_answer(query, maxwidth=None, maxheight=None, title=PROVIDER_NAME):
     return {
         "version": "1.0",
         "type": "rich",
-        "provider_name": PROVIDER_NAME,
+        "provider_name": str(PROVIDER_NAME),
         "provider_url": absolute_url("/"),
-        "title": title,
+        "title": str(title),
         "html": str(iframe(query, width, height, title)),
         "width": width,
         "height": height,

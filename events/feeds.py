@@ -9,13 +9,14 @@ from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.translation import gettext, gettext_lazy
 
 from .exports import statements_html, verification_html
 from .forms import EventFilterForm, form_errors
 from .links import absolute_url
 from .models import Event
 
-FEED_TITLE = "Chechnya 2017: a documented chronology"
+FEED_TITLE = gettext_lazy("Chechnya 2017: a documented chronology")
 
 
 # A feed carries the newest entries, as feed readers expect; the record is in the API.
@@ -25,7 +26,7 @@ FEED_SIZE = 50
 class EventFeed(Feed):
     feed_type = Atom1Feed
     title = FEED_TITLE
-    subtitle = (
+    subtitle = gettext_lazy(
         "Events of the reporting on the 2017 anti-gay purge in Chechnya and the world's "
         "response, each linked to the reporting it rests on. Newest first."
     )
@@ -40,7 +41,8 @@ class EventFeed(Feed):
                 for message in field_messages
             )
             return HttpResponseBadRequest(
-                f"Invalid filters.\n{messages}\n", content_type="text/plain; charset=utf-8"
+                gettext("Invalid filters.") + f"\n{messages}\n",
+                content_type="text/plain; charset=utf-8",
             )
         # The feed object is shared by every request: per-request state rides on the request.
         request.event_filter_form = form
@@ -68,8 +70,10 @@ class EventFeed(Feed):
         return events.chronological().reverse().for_listing()[:FEED_SIZE]
 
     def item_title(self, event):
-        disputed = " (disputed)" if event.is_disputed else ""
-        return f"{event.date_display}: {event.title}{disputed}"
+        title = event.title
+        if event.is_disputed:
+            title = gettext("%(title)s (disputed)") % {"title": title}
+        return f"{event.date_display}: {title}"
 
     def item_description(self, event):
         sources = format_html_join(
@@ -89,7 +93,8 @@ class EventFeed(Feed):
             + linebreaks(event.summary, autoescape=True)
             + verification_html(event)
             + statements_html(event)
-            + (format_html("<p>Sources:</p><ul>{}</ul>", sources) if sources else "")
+            + (format_html("<p>{}</p><ul>{}</ul>", gettext("Sources:"), sources)
+               if sources else "")
         )
 
     def item_pubdate(self, event):

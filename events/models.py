@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext_lazy as _
 
 from .excerpts import appears_in_order, first_missing_part, visible_parts
 
@@ -73,14 +74,14 @@ class TranslationState(models.Model):
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
 
 
 class Verification(models.TextChoices):
-    REPORTED = "reported", "Reported"
-    CORROBORATED = "corroborated", "Corroborated"
-    DISPUTED = "disputed", "Disputed"
+    REPORTED = "reported", _("Reported")
+    CORROBORATED = "corroborated", _("Corroborated")
+    DISPUTED = "disputed", _("Disputed")
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -182,9 +183,9 @@ def _named_in_public_record(actor):
 class Naming(models.TextChoices):
     """How a protected person is named in the record: what the shown name is."""
 
-    PSEUDONYM = "pseudonym", "pseudonym"
-    FIRST_NAME = "first_name", "first name only"
-    ANONYMOUS = "anonymous", "anonymous"
+    PSEUDONYM = "pseudonym", _("pseudonym")
+    FIRST_NAME = "first_name", _("first name only")
+    ANONYMOUS = "anonymous", _("anonymous")
 
 
 @reversion.register()
@@ -193,11 +194,11 @@ class Actor(Versioned, TranslationState, models.Model):
     TRANSLATION_NOT_NEEDED = ("aliases",)
 
     class Kind(models.TextChoices):
-        PERSON = "person", "Person"
-        ORGANISATION = "organisation", "Organisation"
-        GOVERNMENT = "government", "Government body"
-        MEDIA = "media", "Media outlet"
-        GROUP = "group", "Group"
+        PERSON = "person", _("Person")
+        ORGANISATION = "organisation", _("Organisation")
+        GOVERNMENT = "government", _("Government body")
+        MEDIA = "media", _("Media outlet")
+        GROUP = "group", _("Group")
 
     name = models.CharField(
         max_length=200,
@@ -386,10 +387,10 @@ def pseudonymous_slug(name, slug, other_actors):
 
 
 class PlaceKind(models.TextChoices):
-    CITY = "city", "City or town"
-    BUILDING = "building", "Building or site"
-    REGION = "region", "Region"
-    COUNTRY = "country", "Country"
+    CITY = "city", _("City or town")
+    BUILDING = "building", _("Building or site")
+    REGION = "region", _("Region")
+    COUNTRY = "country", _("Country")
 
 
 # A sensitive place (a detention site, a safe house) is never shown closer than this: its town
@@ -612,11 +613,11 @@ class SourceArticleQuerySet(models.QuerySet):
 class SourceType(models.TextChoices):
     """What kind of document a source is: how close it stands to what it reports."""
 
-    ORIGINAL = "original", "Original reporting"
-    WIRE = "wire", "Wire or agency report"
-    OFFICIAL = "official", "Official document or statement"
-    REPUBLICATION = "republication", "Republication or compilation"
-    OPINION = "opinion", "Opinion"
+    ORIGINAL = "original", _("Original reporting")
+    WIRE = "wire", _("Wire or agency report")
+    OFFICIAL = "official", _("Official document or statement")
+    REPUBLICATION = "republication", _("Republication or compilation")
+    OPINION = "opinion", _("Opinion")
 
 
 PUBLISHER_KINDS = (Actor.Kind.MEDIA, Actor.Kind.ORGANISATION, Actor.Kind.GOVERNMENT)
@@ -1378,8 +1379,8 @@ class StatementQuerySet(models.QuerySet):
 class StatementKind(models.TextChoices):
     """How a statement records what was said: the words themselves, or our account of them."""
 
-    QUOTE = "quote", "Verbatim quote"
-    REPORTED = "reported", "Reported speech"
+    QUOTE = "quote", _("Verbatim quote")
+    REPORTED = "reported", _("Reported speech")
 
 
 @reversion.register(follow=["citations"])

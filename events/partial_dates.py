@@ -7,6 +7,10 @@ sort and filter on the first day, and it displays the way a reader expects:
 
     1 April 2017 / April 2017 / c. April 2017 / 2017 / 1-3 April 2017
 
+and in Russian, when Russian is the active language (or asked for), as a Russian editor writes
+it: «1 апреля 2017 г.» / «апрель 2017 г.» / «ок. апреля 2017 г.» / «2017 г.» /
+«1–3 апреля 2017 г.». Both forms parse back.
+
 Sorting is by the period's first day, then finer precision first (a day in April before "April"
 itself); the models add the title as the last tie-breaker.
 """
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 
 MAX_INPUT_LENGTH = 40
 
@@ -29,9 +34,54 @@ for _number, _name in enumerate(MONTH_NAMES, start=1):
     _MONTHS_BY_NAME[_name[:3].lower()] = _number
 _MONTHS_BY_NAME["sept"] = 9
 
+# Russian month names in the forms a date needs: alone (апрель 2017 г.), after a day or
+# "ок." (1 апреля, ок. апреля), after "в" (в апреле), and on the time axis (апр).
+RUSSIAN_MONTHS = {
+    "nominative": ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
+                   "сентябрь", "октябрь", "ноябрь", "декабрь"),
+    "genitive": ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+                 "сентября", "октября", "ноября", "декабря"),
+    "prepositional": ("январе", "феврале", "марте", "апреле", "мае", "июне", "июле",
+                      "августе", "сентябре", "октябре", "ноябре", "декабре"),
+    "short": ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя",
+              "дек"),
+}
+for _forms in RUSSIAN_MONTHS.values():
+    for _number, _name in enumerate(_forms, start=1):
+        _MONTHS_BY_NAME[_name] = _number
+# The editors' abbreviations (янв., февр., сент., нояб.) read as well.
+_MONTHS_BY_NAME.update({"февр": 2, "сент": 9, "нояб": 11})
+
 _ISO = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?$")
-_HUMAN = re.compile(r"^(?:(?P<day>\d{1,2})\s+)?(?P<month>[a-z]+)\.?,?\s+(?P<year>\d{4})$")
-_APPROXIMATE_PREFIX = re.compile(r"^(?:c\.|ca\.|circa|c|~)\s*", re.IGNORECASE)
+_HUMAN = re.compile(
+    r"^(?:(?P<day>\d{1,2})\s+)?(?P<month>[a-zа-яё]+)\.?,?\s+(?P<year>\d{4})$"
+)
+# "c." in English; "ок." or "около" in Russian ("ок" alone would eat the start of "октябрь").
+_APPROXIMATE_PREFIX = re.compile(r"^(?:c\.|ca\.|circa|c|~|около|ок\.)\s*", re.IGNORECASE)
+# The Russian year's "г." (or the word, "года"), and "гг." of a span of years.
+_RUSSIAN_YEAR_SUFFIX = re.compile(r"(?<=\d)\s*(?:гг?\.?|года?)$")
+
+
+def is_russian(language=None):
+    """Whether `language` (by default the active one) is Russian: "ru", "ru-ru"..."""
+    language = language or get_language() or "en"
+    return language.lower().split("-")[0] == "ru"
+
+
+def month_name(month, form="nominative", year=None, language=None):
+    """A month's name (1 to 12) as a sentence needs it, with its year when given.
+
+    `form` is what the sentence does with it: "nominative" (April, апрель), "genitive"
+    (after a day, "с" or "ок.": апреля), "prepositional" (after "в": апреле) or "short"
+    (Apr, апр). English has one form; Russian writes the year "2017 г.".
+    """
+    if is_russian(language):
+        name = RUSSIAN_MONTHS[form][month - 1]
+        return f"{name} {year} г." if year is not None else name
+    name = MONTH_NAMES[month - 1]
+    if form == "short":
+        name = name[:3]
+    return f"{name} {year}" if year is not None else name
 
 
 class Precision(models.IntegerChoices):
@@ -68,12 +118,19 @@ class PartialDate:
         Raises ValueError with a message fit to show a user.
         """
         if not isinstance(text, str):
-            raise ValueError("Enter a date as text, such as 2017-04-01, 2017-04 or 2017.")
+            raise ValueError(
+                gettext("Enter a date as text, such as 2017-04-01, 2017-04 or 2017.")
+            )
         text = " ".join(text.split())
         if not text:
-            raise ValueError("Enter a date.")
+            raise ValueError(gettext("Enter a date."))
         if len(text) > MAX_INPUT_LENGTH:
-            raise ValueError(f"A date is at most {MAX_INPUT_LENGTH} characters long.")
+            raise ValueError(ngettext(
+                "A date is at most %(count)s character long.",
+                "A date is at most %(count)s characters long.",
+                MAX_INPUT_LENGTH,
+            ) % {"count": MAX_INPUT_LENGTH})
+        text = _RUSSIAN_YEAR_SUFFIX.sub("", text)
         approximate = False
         if text.endswith("~"):
             approximate, text = True, text[:-1].rstrip()
@@ -88,28 +145,31 @@ class PartialDate:
             year, day = match["year"], match["day"]
             month = _MONTHS_BY_NAME.get(match["month"])
             if month is None:
-                raise ValueError(f"{match['month']!r} is not the name of a month.")
+                raise ValueError(gettext("%(name)s is not the name of a month.")
+                                 % {"name": repr(match["month"])})
         else:
-            raise ValueError(
-                f"{text!r} is not a date. Use 2017-04-01, 2017-04 or 2017 "
+            raise ValueError(gettext(
+                "%(text)s is not a date. Use 2017-04-01, 2017-04 or 2017 "
                 "(or 1 April 2017, April 2017); prefix c. for an approximate date."
-            )
+            ) % {"text": repr(text)})
 
         year = int(year)
         if year < 1:
-            raise ValueError("There is no year 0.")
+            raise ValueError(gettext("There is no year 0."))
         if month is None:
             return cls(datetime.date(year, 1, 1), Precision.YEAR, approximate)
         if not 1 <= month <= 12:
-            raise ValueError(f"There is no month {month}: months run from 1 to 12.")
+            raise ValueError(gettext("There is no month %(month)s: months run from 1 to 12.")
+                             % {"month": month})
         if day is None:
             return cls(datetime.date(year, month, 1), Precision.MONTH, approximate)
         try:
             return cls(datetime.date(year, month, int(day)), Precision.DAY, approximate)
         except ValueError:
-            raise ValueError(
-                f"{MONTH_NAMES[month - 1]} {year} has no day {int(day)}."
-            ) from None
+            # "February 2017 has no day 30." / «В феврале 2017 г. нет 30-го числа.»
+            raise ValueError(gettext("%(month)s has no day %(day)s.") % {
+                "month": month_name(month, "prepositional", year), "day": int(day),
+            }) from None
 
     @property
     def first_day(self):
@@ -144,7 +204,20 @@ class PartialDate:
             return f"{month} {self.date.year}"
         return f"{self.date.day} {month} {self.date.year}"
 
-    def display(self):
+    def _plain_russian(self):
+        # After "ок." a month is in the genitive: «ок. апреля 2017 г.».
+        form = "genitive" if self.approximate or self.precision == Precision.DAY else "nominative"
+        if self.precision == Precision.YEAR:
+            return f"{self.date.year} г."
+        month = month_name(self.date.month, form, self.date.year, "ru")
+        if self.precision == Precision.MONTH:
+            return month
+        return f"{self.date.day} {month}"
+
+    def display(self, language=None):
+        """As a reader of `language` (by default the active one) expects it."""
+        if is_russian(language):
+            return ("ок. " if self.approximate else "") + self._plain_russian()
         return ("c. " if self.approximate else "") + self._plain()
 
     def __str__(self):
@@ -154,16 +227,18 @@ class PartialDate:
         return self.first_day <= day <= self.last_day
 
 
-def format_range(start, end):
+def format_range(start, end, language=None):
     """Display a period from start to end: "1-3 April 2017", "April-May 2017", "2016-2017".
 
     Shared parts are said once. When the two ends differ in precision or in being
     approximate, each end is displayed in full so that neither claims the other's precision.
     """
     if end is None or end == start:
-        return start.display()
+        return start.display(language)
+    if is_russian(language):
+        return _russian_range(start, end)
     if start.precision != end.precision or start.approximate != end.approximate:
-        return f"{start.display()} - {end.display()}"
+        return f"{start.display('en')} - {end.display('en')}"
     prefix = "c. " if start.approximate else ""
     first, last = start.date, end.date
     if start.precision == Precision.YEAR:
@@ -181,6 +256,27 @@ def format_range(start, end):
             f"{last.day} {MONTH_NAMES[last.month - 1]} {last.year}"
         )
     return f"{prefix}{start._plain()} - {end._plain()}"
+
+
+def _russian_range(start, end):
+    """«1–3 апреля 2017 г.», «28 апреля – 3 мая 2017 г.», «апрель–май 2017 г.», «2016–2017 гг.»:
+    an en dash, spaced between parts of more than one word, as Russian typography sets it."""
+    if start.precision != end.precision or start.approximate != end.approximate:
+        return f"{start.display('ru')} – {end.display('ru')}"
+    prefix = "ок. " if start.approximate else ""
+    first, last = start.date, end.date
+    if start.precision == Precision.YEAR:
+        return f"{prefix}{first.year}–{last.year} гг."
+    if first.year != last.year:
+        return f"{prefix}{start._plain_russian()} – {end._plain_russian()}"
+    if start.precision == Precision.MONTH:
+        form = "genitive" if start.approximate else "nominative"
+        return (f"{prefix}{month_name(first.month, form, language='ru')}–"
+                f"{month_name(last.month, form, last.year, 'ru')}")
+    last_day = f"{last.day} {month_name(last.month, 'genitive', last.year, 'ru')}"
+    if first.month == last.month:
+        return f"{prefix}{first.day}–{last_day}"
+    return f"{prefix}{first.day} {month_name(first.month, 'genitive', language='ru')} – {last_day}"
 
 
 class PartialDateAttribute(property):
@@ -216,7 +312,7 @@ class PartialDateAttribute(property):
         setattr(instance, self.approximate_field, value.approximate if value else False)
 
 
-PARTIAL_DATE_HELP = (
+PARTIAL_DATE_HELP = gettext_lazy(
     "As precise as the evidence allows: “1 April 2017” or 2017-04-01 for a day, “April 2017” or "
     "2017-04 for a month, 2017 for a year. Prefix “c.” when approximate (“c. April 2017”)."
 )
