@@ -108,7 +108,8 @@ def protected_translation(actor):
     """A protected identity shows only its name: its translation state says nothing of the
     fields it does not show (whether they exist, or changed)."""
     status = translation_of(actor)
-    return {**status, "missing": [name for name in status["missing"] if name == "name"],
+    shown = {"name", "naming_note"}  # the name, and what kind of name it is
+    return {**status, "missing": [name for name in status["missing"] if name in shown],
             "outdated": False}
 
 
