@@ -70,6 +70,17 @@ def _rendering(statement):
     return getattr(statement, f"rendering_{language}", "") or ""
 
 
+def quote_language_of(statement):
+    """The language a statement's `quote` is in: our English for reported speech; for a quote,
+    the language of the source whose excerpt prints it (None if no cited source says)."""
+    if statement.is_reported:
+        return DEFAULT
+    for citation in statement.citation_list:
+        if not citation.is_summary and citation.source.language:
+            return citation.source.language
+    return None
+
+
 def statement_html(statement):
     """One statement as escaped HTML in the active language (TimelineJS and the feed). A quote
     stays in the source's words, in <q>, with our rendering beside it labelled as ours;

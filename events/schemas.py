@@ -15,6 +15,7 @@ from ninja import Field, Schema
 from ninja.schema import DjangoGetter
 from pydantic import BaseModel, model_validator
 
+from .exports import quote_language_of
 from .languages import DEFAULT, LANGUAGE_CODES, translation_status
 from .links import absolute_url, url_for
 from .models import Actor, Naming, PlaceKind, SourceType, StatementKind, Verification
@@ -432,17 +433,6 @@ RENDERING_DESCRIPTION = (
 
 def rendering_of(statement):
     return getattr(statement, f"rendering_{get_language() or DEFAULT}", "") or ""
-
-
-def quote_language_of(statement):
-    """The language `quote` is in: our English for reported speech; for a quote, the
-    language of the source whose excerpt prints it (None if no cited source says)."""
-    if statement.is_reported:
-        return DEFAULT
-    for citation in statement.citation_list:
-        if not citation.is_summary and citation.source.language:
-            return citation.source.language
-    return None
 
 
 class EventStatementOut(Translated):
