@@ -14,7 +14,6 @@ import json
 from django.http import HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join, linebreaks
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
