@@ -1,7 +1,10 @@
 """Exports that other tools open as they are: Knight Lab's TimelineJS 3 JSON and CSV.
 
 Both take events already filtered (EventFilterForm) and prefetched (`.for_listing()`), so
-they honour the page's filters and run a fixed number of queries.
+they honour the page's filters and run a fixed number of queries. Both are written in the
+active language (the API's ?lang= or Accept-Language, events/languages.py): the record's
+text through its translated fields, our own words through gettext. CSV column names and coded
+values (verification, precision, yes/no) stay as they are, for the programs that read them.
 """
 
 import csv
@@ -11,13 +14,15 @@ import json
 from django.http import HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join, linebreaks
-from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .forms import EventFilterForm
+from .languages import DEFAULT
 from .links import absolute_url
 from .models import Verification
 
-TIMELINE_TITLE = "Chechnya 2017: a documented chronology"
+TIMELINE_TITLE = _("Chechnya 2017: a documented chronology")
 
 CSV_COLUMNS = [
     "id",
@@ -56,10 +61,64 @@ def timeline_end(partial_date):
     return {"year": day.year, "month": day.month, "day": day.day}
 
 
+def _rendering(statement):
+    """Our rendering of the statement in the active language, where it has one."""
+    language = get_language() or DEFAULT
+    if language == DEFAULT:
+        return ""
+    return getattr(statement, f"rendering_{language}", "") or ""
+
+
+def quote_language_of(statement):
+    """The language a statement's `quote` is in: our English for reported speech; for a quote,
+    the language of the source whose excerpt prints it (None if no cited source says)."""
+    if statement.is_reported:
+        return DEFAULT
+    for citation in statement.citation_list:
+        if not citation.is_summary and citation.source.language:
+            return citation.source.language
+    return None
+
+
+def statement_html(statement):
+    """One statement as escaped HTML in the active language (TimelineJS and the feed). A quote
+    stays in the source's words, in <q>, with our rendering beside it labelled as ours;
+    reported speech is our own account, in this language where we have written it, labelled as
+    not a quotation."""
+    rendering = _rendering(statement)
+    if not rendering:
+        # English, or no rendering yet in this language: the statement as the record words it.
+        return statement.as_html()
+    speaker = statement.speaker.name_with_naming
+    if statement.is_reported:
+        return format_html(
+            '<p class="statement statement--reported">{} <small>({})</small></p>',
+            gettext("%(speaker)s says %(account)s") % {"speaker": speaker, "account": rendering},
+            gettext("reported speech, not a quotation"),
+        )
+    return format_html(
+        '<p class="statement statement--quote">{}: <q>{}</q> <small>({}: {})</small></p>',
+        speaker, statement.quote, gettext("our translation"), rendering,
+    )
+
+
+def statement_text(statement):
+    """statement_html() as one line of plain text (the CSV)."""
+    rendering = _rendering(statement)
+    if not rendering:
+        return statement.as_text()
+    speaker = statement.speaker.name_with_naming
+    if statement.is_reported:
+        return gettext("%(speaker)s says %(account)s") % {"speaker": speaker, "account": rendering}
+    return gettext("%(speaker)s: “%(quote)s” (our translation: %(rendering)s)") % {
+        "speaker": speaker, "quote": statement.quote, "rendering": rendering,
+    }
+
+
 def statements_html(event):
     """An event's statements for TimelineJS and the feed, each showing its kind."""
     return format_html_join(
-        "", "{}", ((statement.as_html(),) for statement in event.statement_list)
+        "", "{}", ((statement_html(statement),) for statement in event.statement_list)
     )
 
 
@@ -77,7 +136,8 @@ def _citation_links(event):
     if not citations:
         return ""
     return format_html(
-        "<p>Sources: {}</p>",
+        "<p>{} {}</p>",
+        gettext("Sources:"),
         format_html_join(
             "; ",
             '<a href="{}" rel="noopener">{}</a> ({})',
@@ -101,10 +161,18 @@ def verification_html(event):
     """What the record says of an event's evidence: disputed (and what differs), corroborated
     or reported. For TimelineJS and the feed."""
     if event.is_disputed:
-        return format_html("<p><strong>Disputed</strong>: {}</p>", event.verification_note)
+        return format_html(
+            "<p><strong>{}</strong>: {}</p>", gettext("Disputed"), event.verification_note
+        )
     if event.verification == Verification.CORROBORATED:
-        return mark_safe("<p><strong>Corroborated</strong>: independent sources agree.</p>")
-    return mark_safe("<p><strong>Reported</strong>: one source says so.</p>")
+        return format_html("<p><strong>{}</strong>: {}</p>", gettext("Corroborated"),
+                           gettext("independent sources agree."))
+    return format_html("<p><strong>{}</strong>: {}</p>", gettext("Reported"),
+                       gettext("one source says so."))
+
+
+def disputed_suffix(event):
+    return " " + gettext("(disputed)") if event.is_disputed else ""
 
 
 def timelinejs(request, events, total=None, offset=0):
@@ -122,12 +190,13 @@ def timelinejs(request, events, total=None, offset=0):
             # than the evidence; TimelineJS would otherwise print a full US-style date.
             "display_date": escape(event.date_display),
             "text": {
-                "headline": escape(event.title) + (" (disputed)" if event.is_disputed else ""),
+                "headline": escape(event.title + disputed_suffix(event)),
                 "text": linebreaks(event.summary, autoescape=True)
                 + verification_html(event)
                 + format_html(
-                    '<p><a href="{}">The event in the chronology</a></p>',
+                    '<p><a href="{}">{}</a></p>',
                     absolute_url(event.get_absolute_url()),
+                    gettext("The event in the chronology"),
                 )
                 + statements_html(event)
                 + _citation_links(event),
@@ -144,23 +213,38 @@ def timelinejs(request, events, total=None, offset=0):
     span = ""
     if events:
         last = events[-1]
-        span = format_html(" from {} to {}", events[0].date_display,
-                           (last.end or last.placed_on or last.start).display())
+        span = format_html(
+            " {}",
+            gettext("from %(first)s to %(last)s") % {
+                "first": events[0].date_display,
+                "last": (last.end or last.placed_on or last.start).display(),
+            },
+        )
     return {
         "title": {
             "text": {
-                "headline": TIMELINE_TITLE,
+                "headline": escape(str(TIMELINE_TITLE)),
                 "text": format_html(
-                    "<p>A documented chronology of the reporting on the 2017 persecution of "
-                    "gay men in Chechnya and of the world's response: {} events{}, each "
-                    "linked to the reporting it rests on.</p>"
-                    "<p>Where sources disagree, the event says “disputed” and what differs. A "
-                    "date known only to the month is placed mid-month and shown as the month. "
-                    "Survivors appear only under the names they chose.</p>"
-                    '<p>Filter, search and cite them in <a href="{}">the chronology</a>.</p>',
-                    _how_many(len(slides), total, offset),
-                    span,
-                    page,
+                    "<p>{}</p><p>{}</p><p>{}</p>",
+                    format_html(
+                        gettext(
+                            "A documented chronology of the reporting on the 2017 persecution "
+                            "of gay men in Chechnya and of the world's response: {}{}, "
+                            "each linked to the reporting it rests on."
+                        ),
+                        _how_many(len(slides), total, offset),
+                        span,
+                    ),
+                    gettext(
+                        "Where sources disagree, the event says “disputed” and what differs. A "
+                        "date known only to the month is placed mid-month and shown as the "
+                        "month. Survivors appear only under the names they chose."
+                    ),
+                    format_html(
+                        gettext('Filter, search and cite them in <a href="{}">the '
+                                "chronology</a>."),
+                        page,
+                    ),
                 ),
             }
         },
@@ -169,9 +253,17 @@ def timelinejs(request, events, total=None, offset=0):
 
 
 def _how_many(shown, total, offset):
+    """"3 events", "1-2 of 3 events", "None of 3 events" (Russian plurals: "3 события",
+    "из 21 события")."""
     if total is None or shown == total:
-        return str(shown)
-    return f"{offset + 1}-{offset + shown} of {total}" if shown else f"None of {total}"
+        return ngettext("%(count)s event", "%(count)s events", shown) % {"count": shown}
+    if not shown:
+        return ngettext("None of %(total)s event", "None of %(total)s events", total) % {
+            "total": total,
+        }
+    return ngettext(
+        "%(first)s-%(last)s of %(total)s event", "%(first)s-%(last)s of %(total)s events", total
+    ) % {"first": offset + 1, "last": offset + shown, "total": total}
 
 
 def _cell(value):
@@ -217,7 +309,7 @@ def event_row(request, event):
         "; ".join(f"{source.title} ({source.credit})" for source in event.cited_sources()),
         # Each statement says its kind: a quote in quotation marks, reported speech as
         # "<speaker> said ...", never presented as the speaker's words.
-        " | ".join(statement.as_text() for statement in event.statement_list),
+        " | ".join(statement_text(statement) for statement in event.statement_list),
         absolute_url(event.get_absolute_url()),
         absolute_url(reverse("api-1:event_detail", args=[event.slug])),
     ]

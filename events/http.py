@@ -17,11 +17,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse, JsonResponse
 from django.urls import URLPattern, re_path, reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils import translation
 from django.utils.http import quote_etag
 from ninja import NinjaAPI
 from ninja.throttling import AnonRateThrottle
 
 from .database import reconnecting
+from .languages import LANGUAGE_CODES
 from .links import absolute_url
 
 READ_METHODS = ("GET", "HEAD")
@@ -41,10 +43,15 @@ def _has_nul(request):
 
 
 def _with_validators(request, response):
-    """Adds ETag (from the content) and Cache-Control; answers 304 if fresh."""
+    """Adds ETag (from the language and the content) and Cache-Control; answers 304 if
+    fresh. The language is part of the tag: a body that reads the same in both languages is
+    still two representations (Content-Language), and a cache holding the Russian one must
+    not be told it is fresh for an English request."""
     if response.status_code != 200 or response.streaming:
         return response
-    response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:40])
+    digest = hashlib.sha256(f"{translation.get_language() or ''}\n".encode())
+    digest.update(response.content)
+    response["ETag"] = quote_etag(digest.hexdigest()[:40])
     # Django's Feed sets one from its entries' updated_at, which a draft statement saved with
     # its published event moves too.
     del response["Last-Modified"]
@@ -123,7 +130,30 @@ except ValueError:
     ) from None
 
 
+LANGUAGE_PARAMETER = {
+    "in": "query",
+    "name": "lang",
+    "required": False,
+    "description": "The language of the answer's text: en (English) or ru (Russian). Without "
+    "it, the best of the request's Accept-Language header, else English. An unknown value is "
+    "refused with 400. A field with no text in that language yet is given in English, and the "
+    "item's `translation.missing` names it. The answer says its language in Content-Language.",
+    "schema": {"type": "string", "enum": list(LANGUAGE_CODES)},
+}
+
+
 class PublicAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """ninja's schema, with the `lang` parameter (read by events.languages before any
+        operation runs) on every operation, and the 400 it answers for an unknown one."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                parameters = operation.setdefault("parameters", [])
+                if not any(p.get("name") == "lang" for p in parameters):
+                    parameters.append(LANGUAGE_PARAMETER)
+        return schema
+
     @property
     def urls(self):
         patterns, app_name, namespace = super().urls

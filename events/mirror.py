@@ -7,7 +7,9 @@ page, the chronology per month and per category (a static host has no query stri
 exports and the feed. It follows the links of what it renders, so pagination and each view's
 CSV come along; a link to something a static host cannot serve (a free filter, the API docs)
 points at the live site instead. Links between mirrored files are made relative and name
-their `index.html`, so the copy works from a folder, a zip file or any static host.
+their `index.html`, so the copy works from a folder, a zip file or any static host. The
+mirror holds the site in every language: the Russian pages under ru/, as on the site, and the
+Russian exports (`?lang=ru`) in a `ru` folder beside the English ones.
 
 `MANIFEST.sha256` lists every file with its SHA-256 (the format `sha256sum -c` checks), and
 can be signed with an SSH key (`ssh-keygen -Y sign`, checked with `ssh-keygen -Y verify`;
@@ -31,8 +33,9 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
+from .languages import DEFAULT, LANGUAGE_CODES, PREFIXED, language_of_path
 from .models import Category, Event, RecordState
 from .sitemaps import SECTIONS
 
@@ -63,6 +66,11 @@ def view_directory(query):
     if len(params) != len(pairs):
         return None  # several categories at once, say: a free filter
     parts = []
+    language = params.pop("lang", None)  # an export in another language than the default
+    if language is not None:
+        if language not in PREFIXED:
+            return None
+        parts.append(language)
     month = params.pop("date_from", None)
     if month is not None:
         if params.pop("date_to", None) != month or not MONTH.match(month):
@@ -99,23 +107,35 @@ def local_file(path, query, content_type="text/html"):
 
 
 def seeds():
-    """The site paths every mirror starts from."""
+    """The site paths every mirror starts from, in every language."""
+    paths = []
+    months = list(Event.objects.public().dates("start_date", "month"))
+    slugs = list(Category.objects.order_by("slug").values_list("slug", flat=True))
+    for language in LANGUAGE_CODES:
+        with translation.override(language):
+            paths += _seeds(months, slugs, language)
+    return list(dict.fromkeys(paths))
+
+
+def _seeds(months, slugs, language):
     paths = [reverse("events:event_list"), reverse("events:about")]
     for section in SECTIONS.values():
         sitemap = section()
         paths += [sitemap.location(item) for item in sitemap.items()]
     chronology = reverse("events:event_list")
-    for month in Event.objects.public().dates("start_date", "month"):
+    for month in months:
         key = month.strftime("%Y-%m")
         paths.append(f"{chronology}?{urlencode({'date_from': key, 'date_to': key})}")
-    for slug in Category.objects.order_by("slug").values_list("slug", flat=True):
+    for slug in slugs:
         paths.append(f"{chronology}?{urlencode({'category': slug})}")
+    # The exports (under /api/, outside the language prefix) say their language by ?lang=.
+    in_language = "" if language == DEFAULT else f"?{urlencode({'lang': language})}"
     paths += [
-        reverse("api-1:export_events_csv"),
-        reverse("api-1:export_timelinejs"),
+        reverse("api-1:export_events_csv") + in_language,
+        reverse("api-1:export_timelinejs") + in_language,
         reverse("feed"),
     ]
-    return list(dict.fromkeys(paths))
+    return paths
 
 
 class Exporter:
@@ -125,6 +145,7 @@ class Exporter:
         self.client = Client()
         self.files = {}  # site path?query -> mirror file (None: not mirrorable)
         self.problems = []
+        self.filters = {}  # language -> the static filters (static_filters)
 
     def run(self):
         if self.target.exists() and any(self.target.iterdir()):
@@ -256,7 +277,9 @@ class Exporter:
         return path + (f"?{query}" if query else "")
 
     def rewrite_html(self, name, page_url, text):
-        text = FILTER_FORM.sub(lambda _: self.static_filters(), text)
+        # The static filters in the page's own language, linking its own language's views.
+        language = language_of_path(urlsplit(page_url).path)
+        text = FILTER_FORM.sub(lambda _: self.static_filters(language), text)
         text = HTMX_ATTRIBUTE.sub("", text)
         return TAG.sub(lambda match: self.rewrite_tag(name, page_url, match.group(0)), text)
 
@@ -303,11 +326,18 @@ class Exporter:
 
         return CSS_URL.sub(rewrite, text)
 
-    def static_filters(self):
-        """What the filter form becomes on a static host: the month and category views."""
+    def static_filters(self, language=DEFAULT):
+        """What the filter form becomes on a static host: the month and category views, in
+        the page's language (rendered once per language)."""
+        if language not in self.filters:
+            with translation.override(language):
+                self.filters[language] = self._static_filters()
+        return self.filters[language]
+
+    def _static_filters(self):
         chronology = reverse("events:event_list")
         months = [
-            (month.strftime("%B %Y"),
+            (formats.date_format(month, "YEAR_MONTH_FORMAT"),
              f"{chronology}?{urlencode({'date_from': month.strftime('%Y-%m'), 'date_to': month.strftime('%Y-%m')})}")
             for month in Event.objects.public().dates("start_date", "month")
         ]

@@ -10,10 +10,13 @@ import functools
 from typing import Literal
 
 from django.urls import reverse
+from django.utils.translation import get_language
 from ninja import Field, Schema
 from ninja.schema import DjangoGetter
 from pydantic import BaseModel, model_validator
 
+from .exports import quote_language_of
+from .languages import DEFAULT, LANGUAGE_CODES, translation_status
 from .links import absolute_url, url_for
 from .models import Actor, Naming, PlaceKind, SourceType, StatementKind, Verification
 from .partial_dates import PartialDate
@@ -81,6 +84,47 @@ def api_path(name, key):
     return url_for(f"api-1:{name}", key)
 
 
+LanguageCode = Literal[tuple(LANGUAGE_CODES)]
+
+
+class TranslationOut(Out):
+    """How far an item's text is in the response's language (events/languages.py)."""
+
+    language: LanguageCode = Field(description="The language of this response: en or ru.")
+    missing: list[str] = Field(
+        description="The item's fields that have no text in this language yet and are given "
+        "in English instead."
+    )
+    outdated: bool = Field(
+        description="The text in this language was written before the latest change in the "
+        "other language and may be out of date."
+    )
+
+
+def translation_of(item):
+    return translation_status(item, get_language() or DEFAULT)
+
+
+def protected_translation(actor):
+    """A protected identity shows only its name: its translation state says nothing of the
+    fields it does not show (whether they exist, or changed)."""
+    status = translation_of(actor)
+    shown = {"name", "naming_note"}  # the name, and what kind of name it is
+    return {**status, "missing": [name for name in status["missing"] if name in shown],
+            "outdated": False}
+
+
+class Translated(Out):
+    translation: TranslationOut = Field(
+        description="Which of the item's fields are shown in English for want of a translation "
+        "into the response's language, and whether its translation may be out of date."
+    )
+
+    @staticmethod
+    def resolve_translation(item):
+        return translation_of(item)
+
+
 class ErrorOut(Out):
     detail: str = Field(description="What went wrong, in words a person can act on.")
     errors: dict[str, list[str]] = Field(
@@ -112,7 +156,7 @@ class PartialDateOut(Out):
         }
 
 
-class CategoryRef(Out):
+class CategoryRef(Translated):
     id: int
     slug: str
     name: str
@@ -133,7 +177,7 @@ class CategoryOut(CategoryRef):
     event_count: int = Field(description="Published events in this category.")
 
 
-class ActorRef(Out):
+class ActorRef(Translated):
     id: int
     slug: str
     name: str = Field(
@@ -153,6 +197,10 @@ class ActorRef(Out):
     )
     url: str = Field(description="The actor's page on the site.")
     api_url: str
+
+    @staticmethod
+    def resolve_translation(actor):
+        return protected_translation(actor) if actor.protected_identity else translation_of(actor)
 
     @staticmethod
     def resolve_naming(actor):
@@ -196,7 +244,7 @@ class ActorOut(ActorRef):
         return None if actor.protected_identity else actor.affiliation
 
 
-class SourceRef(Out):
+class SourceRef(Translated):
     id: int
     slug: str
     title: str
@@ -240,7 +288,7 @@ class SourceRef(Out):
         return absolute(context, api_path("source_detail", source.slug))
 
 
-class PlaceRef(Out):
+class PlaceRef(Translated):
     """A place at its published precision: a sensitive place (a detention site, a refuge)
     only as its town or area, within at least 10 km, whatever the record holds."""
 
@@ -319,7 +367,7 @@ class CitationOut(Out):
         return citation.is_summary
 
 
-class EventRef(Out):
+class EventRef(Translated):
     id: int
     slug: str
     title: str
@@ -372,15 +420,32 @@ class PlaceDetailOut(PlaceOut):
         return place.events_served
 
 
-class EventStatementOut(Out):
+QUOTE_DESCRIPTION = (
+    "The exact words as the cited source prints them, in its language, never translated "
+    "(kind “quote”), or the curators' English account of what was said (kind “reported”)."
+)
+RENDERING_DESCRIPTION = (
+    "Our own rendering of the words in the response's language, to show beside `quote` "
+    "labelled as ours (never as the speaker's words); for reported speech, our account of what "
+    "was said in this language. Empty when there is none in this language."
+)
+
+
+def rendering_of(statement):
+    return getattr(statement, f"rendering_{get_language() or DEFAULT}", "") or ""
+
+
+class EventStatementOut(Translated):
     """A statement inside its event (the enclosing object)."""
 
     id: int
     kind: StatementKindValue = Field(description=KIND_DESCRIPTION)
-    quote: str = Field(
-        description="The exact words, verbatim from the cited source (kind “quote”), or the "
-        "curators' account of what was said (kind “reported”)."
+    quote: str = Field(description=QUOTE_DESCRIPTION)
+    quote_language: str | None = Field(
+        description="The language `quote` is in, as a code (en, ru), from the cited source "
+        "that prints it; null where the record does not say."
     )
+    rendering: str = Field(description=RENDERING_DESCRIPTION)
     speaker: ActorRef
     said_on: PartialDateOut
     venue: str = Field(description="Where or to whom: “to Interfax”.")
@@ -390,6 +455,14 @@ class EventStatementOut(Out):
     @staticmethod
     def resolve_said_on(statement):
         return PartialDateOut.of(statement.said_on)
+
+    @staticmethod
+    def resolve_quote_language(statement):
+        return quote_language_of(statement)
+
+    @staticmethod
+    def resolve_rendering(statement):
+        return rendering_of(statement)
 
     @staticmethod
     def resolve_citations(statement):
@@ -488,14 +561,19 @@ class SourceOut(SourceRef):
     citation_count: int = Field(description="Citations of this source in the public record.")
 
 
-class CitingStatementOut(Out):
+class CitingStatementOut(Translated):
     id: int
     kind: StatementKindValue = Field(description=KIND_DESCRIPTION)
-    quote: str
+    quote: str = Field(description=QUOTE_DESCRIPTION)
+    rendering: str = Field(description=RENDERING_DESCRIPTION)
     speaker: ActorRef
     said_on: PartialDateOut
     event: EventRef | None
     api_url: str
+
+    @staticmethod
+    def resolve_rendering(statement):
+        return rendering_of(statement)
 
     @staticmethod
     def resolve_said_on(statement):
@@ -577,7 +655,7 @@ class ClaimValueOut(Out):
         return value.superseded_by_id
 
 
-class ClaimOut(Out):
+class ClaimOut(Translated):
     """A figure or an assertion the sources report differently, with what each says."""
 
     id: int

@@ -5,6 +5,10 @@ a page type listed here is mirrored without special code. A branch adding a page
 section to SECTIONS (a `PublicSitemap` subclass with `items()` and, where it can be known,
 `lastmod()`).
 
+Every page is listed in each language (English unprefixed, Russian under /ru/), each entry
+with its alternates (`xhtml:link rel="alternate" hreflang`, and `x-default` for the English),
+as search engines ask of a site in several languages.
+
 Absolute URLs come from SITE_URL, never from the request's Host (timeline/settings.py):
 Django's sitemap view would otherwise build them from whatever Host a client sends, and the
 page cache would hand that to every later reader.
@@ -21,6 +25,9 @@ from .models import Actor, Category, Event, Place, RecordState, SourceArticle, S
 
 class PublicSitemap(Sitemap):
     limit = 5000
+    i18n = True
+    alternates = True
+    x_default = True
 
     @property
     def protocol(self):
@@ -48,8 +55,11 @@ class FixedPages(PublicSitemap):
         return reverse(item)
 
     def lastmod(self, item):
-        state = RecordState.objects.filter(pk=RecordState.SINGLETON).first()
-        return state.changed_at if state else None
+        # One query for all of them, in every language.
+        if not hasattr(self, "_changed_at"):
+            state = RecordState.objects.filter(pk=RecordState.SINGLETON).first()
+            self._changed_at = state.changed_at if state else None
+        return self._changed_at
 
 
 class EventPages(PublicSitemap):

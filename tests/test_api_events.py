@@ -233,7 +233,7 @@ FORMS_OF_ENDPOINTS = {
     "/api/v1/actors": ActorFilterForm,
     "/api/v1/sources": SourceFilterForm,
 }
-OWN_PARAMETERS = {"ordering", "limit", "offset"}  # the endpoints' own, typed by ninja
+OWN_PARAMETERS = {"ordering", "limit", "offset", "lang"}  # the endpoints' own; lang: every one's
 
 
 @pytest.mark.parametrize("path", FORMS_OF_ENDPOINTS)

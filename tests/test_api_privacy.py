@@ -97,7 +97,11 @@ def test_a_protected_identity_is_served_by_its_name_and_its_kind_everywhere(clie
             assert item["naming_display"] == "first name only, as the AP printed it"
             assert set(item) <= {"id", "slug", "name", "kind", "protected_identity", "url",
                                  "api_url", "aliases", "description", "website", "affiliation",
-                                 "statements", "events", "naming", "naming_display"}
+                                 "statements", "events", "naming", "naming_display",
+                                 "translation"}
+            # Its translation state speaks only of what is shown: the name and what it is.
+            assert set(item["translation"]["missing"]) <= {"name", "naming_note"}
+            assert item["translation"]["outdated"] is False
     assert seen >= 5
 
 

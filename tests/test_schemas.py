@@ -56,7 +56,9 @@ class PlainCategoryRef(Schema):
     name: str
     url: str
     api_url: str
+    translation: dict
 
+    resolve_translation = staticmethod(CategoryRef.resolve_translation)
     resolve_url = staticmethod(CategoryRef.resolve_url)
     resolve_api_url = staticmethod(CategoryRef.resolve_api_url)
 

@@ -9,7 +9,10 @@ import json
 
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from events.exports import quote_language_of, statement_text
+from events.languages import DEFAULT
 from events.links import absolute_url
 
 register = template.Library()
@@ -35,7 +38,9 @@ def _actor(actor, absolute):
 
 
 def _article(source, absolute):
-    data = {"@type": "NewsArticle", "headline": source.title, "url": source.url or None}
+    data = {"@type": "NewsArticle", "headline": source.title, "url": source.url or None,
+            # The article's own language, which is not always the page's.
+            "inLanguage": source.language or None}
     if source.published:
         data["datePublished"] = source.published.iso()
     if source.author:
@@ -62,6 +67,17 @@ def claim_data(claim, absolute):
     ]
 
 
+def _statement_text(statement):
+    """A quote in the source's words and language; reported speech in our words, in the
+    page's language where we have written it there (else our English)."""
+    if not statement.is_reported:
+        language = quote_language_of(statement)
+        return {"text": statement.quote, **({"inLanguage": language} if language else {})}
+    language = get_language() or DEFAULT
+    written = language == DEFAULT or getattr(statement, f"rendering_{language}", "")
+    return {"text": statement_text(statement), "inLanguage": language if written else DEFAULT}
+
+
 def event_data(event, absolute, claims=()):
     """The schema.org Event for a published event, its quotes as Quotations and its reported
     speech as Statements."""
@@ -70,6 +86,8 @@ def event_data(event, absolute, claims=()):
         "@type": "Event",
         "@id": absolute(event.get_absolute_url()),
         "url": absolute(event.get_absolute_url()),
+        # The language of this description (the page's); quotes keep their own, below.
+        "inLanguage": get_language() or DEFAULT,
         "name": event.title,
         "description": event.summary,
         "startDate": event.start.iso(),
@@ -80,7 +98,7 @@ def event_data(event, absolute, claims=()):
                 # Reported speech is the curators' account, not the speaker's words: never a
                 # schema.org Quotation.
                 "@type": "Statement" if statement.is_reported else "Quotation",
-                "text": statement.as_text() if statement.is_reported else statement.quote,
+                **_statement_text(statement),
                 "creator": _actor(statement.speaker, absolute),
                 "dateCreated": statement.said_on.iso(),
                 "citation": [
