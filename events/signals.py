@@ -2,7 +2,14 @@
 invalidates cached pages) and refreshes the search document of the events it touches, and
 every saved event carries its place in the chronology (sort_date)."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_init,
+    post_migrate,
+    post_save,
+    pre_save,
+)
 
 from .languages import update_translation_state
 from .models import (
@@ -88,7 +95,29 @@ def _translation_columns():
 EMPTY_NOT_NULL = {}
 
 
+def fill_search_vectors(sender, using="default", **kwargs):
+    """After migrate: build the stored search documents of events that have none (rows a
+    migration added or backfilled), with the live search code, once every column it reads
+    exists. One cheap query when there is nothing to do; PostgreSQL only."""
+    from django.db import DatabaseError, connections
+
+    if connections[using].vendor != "postgresql":
+        return
+    missing = Event.objects.using(using).filter(search_vector__isnull=True)
+    try:
+        if missing.exists():
+            missing.refresh_search_vectors()
+    except DatabaseError:  # migrated back to before a column the search reads: nothing to do
+        return
+
+
 def connect():
+    from django.apps import apps
+
+    post_migrate.connect(
+        fill_search_vectors, sender=apps.get_app_config("events"),
+        dispatch_uid="search-after-migrate",
+    )
     EMPTY_NOT_NULL.update(_translation_columns())
     for model in EMPTY_NOT_NULL:
         post_init.connect(empty_not_null, sender=model, dispatch_uid=f"empty-{model.__name__}")

@@ -16,10 +16,8 @@ def add_index(apps, schema_editor):
     schema_editor.execute(
         f"CREATE INDEX IF NOT EXISTS {INDEX} ON events_event USING gin (search_vector)"
     )
-    # Historical models lack the queryset method; the live one builds the same UPDATE.
-    from events.models import Event
-
-    Event.objects.using(schema_editor.connection.alias).refresh_search_vectors()
+    # The backfill is not done here: the live search code reads columns later migrations add
+    # (title_en, 0019), so it runs after every migration instead (signals.fill_search_vectors).
 
 
 def drop_index(apps, schema_editor):
