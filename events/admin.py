@@ -14,6 +14,11 @@ from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, \
+    TranslationTabularInline
 from reversion.admin import VersionAdmin
 from reversion.models import Revision
 
@@ -29,11 +34,13 @@ from .admin_forms import (
     SourceArticleAdminForm,
     StatementAdminForm,
     StatementInlineForm,
+    TranslatedRowForm,
     VersionedInlineForm,
     short,
 )
 from .admin_review import ReviewedAdminMixin, StaleDraftFilter
 from .admin_spreadsheets import SpreadsheetAdminMixin
+from .curation_queue import russian_missing
 from .fields import ConcurrentEditError
 from .models import (
     Actor,
@@ -80,9 +87,14 @@ class SafeAutocompleteMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class RecordAdmin(SafeAutocompleteMixin, VersionAdmin):
+class RecordAdmin(SafeAutocompleteMixin, TranslationAdmin, VersionAdmin):
     """History (who changed what, when), revert and recover deleted items, for every part of
-    the record; and a clear message when a save loses a race with another curator's."""
+    the record; and a clear message when a save loses a race with another curator's.
+
+    Every translated field shows one input per language (title [en], title [ru]:
+    django-modeltranslation's admin, events/translation.py); the English is required where the
+    field is, the Russian never is. Side by side rather than modeltranslation's tabs: those need
+    jQuery UI from a CDN, which the Content-Security-Policy refuses (events/middleware.py)."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -118,7 +130,7 @@ def _may_delete_anything_in_the_record(user):
     )
 
 
-class CitationInline(SafeAutocompleteMixin, admin.StackedInline):
+class CitationInline(SafeAutocompleteMixin, TranslationStackedInline):
     model = Citation
     form = VersionedInlineForm
     formset = CitationRequiredFormSet
@@ -141,8 +153,9 @@ class StatementCitationInline(CitationInline):
     fields = ["source", "excerpt", "is_summary", "note", "opened_version"]
 
 
-class EventActorInline(SafeAutocompleteMixin, admin.TabularInline):
+class EventActorInline(SafeAutocompleteMixin, TranslationTabularInline):
     model = EventActor
+    form = TranslatedRowForm
     fields = ["actor", "role"]
     autocomplete_fields = ["actor"]
     extra = 1
@@ -155,7 +168,7 @@ class EventPlaceInline(SafeAutocompleteMixin, admin.TabularInline):
     extra = 1
 
 
-class StatementInline(SafeAutocompleteMixin, admin.StackedInline):
+class StatementInline(SafeAutocompleteMixin, TranslationStackedInline):
     model = Statement
     form = StatementInlineForm
     fk_name = "event"
@@ -201,6 +214,38 @@ class ClaimsFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TranslationOutdatedFilter(admin.SimpleListFilter):
+    """The attention queue's "translation out of date" lines (events/curation_queue.py): the
+    language left behind when only the other one changed."""
+
+    title = _("translation out of date")
+    parameter_name = "outdated"
+
+    def lookups(self, request, model_admin):
+        return [("ru", _("Russian")), ("en", _("English"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("ru", "en"):
+            return queryset.filter(outdated_language=self.value())
+        return queryset
+
+
+class RussianMissingFilter(admin.SimpleListFilter):
+    """The attention queue's "not yet translated into Russian" lines: the item's main text
+    (title, name, question) has no Russian yet."""
+
+    title = _("Russian translation")
+    parameter_name = "russian"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("not yet written"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return russian_missing(queryset)
+        return queryset
+
+
 @admin.register(Event)
 class EventAdmin(SpreadsheetAdminMixin, ReviewedAdminMixin, RecordAdmin):
     form = EventAdminForm
@@ -208,10 +253,11 @@ class EventAdmin(SpreadsheetAdminMixin, ReviewedAdminMixin, RecordAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", ("start", "end"), ("sort_as", "day_order"),
                            "category", "location", "summary", "opened_version"]}),
-        ("Publication and verification", {
+        (_("Publication and verification"), {
             "fields": ["status", "verification", "verification_note", ("created_at", "updated_at")]
         }),
-        ("Review", {"fields": list(ReviewedAdminMixin.review_fields)}),
+        (_("Translation"), {"fields": ["outdated_language"]}),
+        (_("Review"), {"fields": list(ReviewedAdminMixin.review_fields)}),
     ]
     readonly_fields = ["created_at", "updated_at"]
     prepopulated_fields = {"slug": ["title"]}
@@ -220,7 +266,7 @@ class EventAdmin(SpreadsheetAdminMixin, ReviewedAdminMixin, RecordAdmin):
         "title", "date_column", "category", "status", "verification", "citation_count_column"
     ]
     list_filter = ["status", StaleDraftFilter, "verification", ClaimsFilter, "category",
-                   "start_precision"]
+                   "start_precision", TranslationOutdatedFilter, RussianMissingFilter]
     search_fields = ["title", "summary", "slug", "actors__name"]
     date_hierarchy = "start_date"
     list_select_related = ["category"]
@@ -245,14 +291,15 @@ class EventAdmin(SpreadsheetAdminMixin, ReviewedAdminMixin, RecordAdmin):
 class StatementAdmin(ReviewedAdminMixin, RecordAdmin):
     form = StatementAdminForm
     actions = ["submit_for_review", "takedown"]
-    fields = ["kind", "quote", "speaker", "said_on", "venue", "event", "status", "opened_version",
-              *ReviewedAdminMixin.review_fields]
+    fields = ["kind", "quote", "rendering", "speaker", "said_on", "venue", "event", "status",
+              "outdated_language", "opened_version", *ReviewedAdminMixin.review_fields]
     autocomplete_fields = ["speaker", "event"]
     inlines = [StatementCitationInline]
     list_display = [
         "quote_column", "kind", "speaker", "date_column", "event", "status", "citations_column"
     ]
-    list_filter = ["status", StaleDraftFilter, "kind", "speaker__kind"]
+    list_filter = ["status", StaleDraftFilter, "kind", "speaker__kind",
+                   TranslationOutdatedFilter]
     search_fields = ["quote", "speaker__name", "venue"]
     list_select_related = ["speaker", "event"]
 
@@ -329,15 +376,16 @@ class SourceArticleAdmin(RecordAdmin):
     form = SourceArticleAdminForm
     inlines = [ArchivedTextInline]
     fields = [
-        "title", "slug", "publisher", "source_type", "url", ("archive_url", "archived_on"),
-        "published", "author", "language", "archive_filename", "notes", "cited_by",
-        "opened_version",
+        "title", "english_gloss", "slug", "publisher", "source_type", "url",
+        ("archive_url", "archived_on"), "published", "author", "language", "archive_filename",
+        "notes", "outdated_language", "cited_by", "opened_version",
     ]
     readonly_fields = ["cited_by"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["publisher"]
     list_display = ["title", "publisher", "source_type", "date_column", "citations_column"]
-    list_filter = ["source_type", SourceMissingFilter, "language", "publisher"]
+    list_filter = ["source_type", SourceMissingFilter, "language", "publisher",
+                   TranslationOutdatedFilter, RussianMissingFilter]
     search_fields = ["title", "author", "url", "publisher__name"]
     list_select_related = ["publisher"]
 
@@ -377,11 +425,13 @@ class SourceArticleAdmin(RecordAdmin):
 class ActorAdmin(RecordAdmin):
     form = ActorAdminForm
     fields = ["name", "slug", "kind", "protected_identity", "naming", "naming_note",
-              "aliases", "affiliation", "description", "url", "opened_version"]
+              "aliases", "affiliation", "description", "url", "outdated_language",
+              "opened_version"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["affiliation"]
     list_display = ["name", "kind", "affiliation", "protected_identity", "naming"]
-    list_filter = ["kind", "protected_identity", "naming"]
+    list_filter = ["kind", "protected_identity", "naming", TranslationOutdatedFilter,
+                   RussianMissingFilter]
     search_fields = ["name", "aliases", "slug"]
     list_select_related = ["affiliation"]
 
@@ -389,9 +439,10 @@ class ActorAdmin(RecordAdmin):
 @admin.register(Category)
 class CategoryAdmin(RecordAdmin):
     form = CategoryAdminForm
-    fields = ["name", "slug", "description", "opened_version"]
+    fields = ["name", "slug", "description", "outdated_language", "opened_version"]
     prepopulated_fields = {"slug": ["name"]}
     list_display = ["name", "slug", "event_count"]
+    list_filter = [TranslationOutdatedFilter, RussianMissingFilter]
     search_fields = ["name"]
 
     def get_queryset(self, request):
@@ -482,10 +533,10 @@ class CorrectionReportAdmin(admin.ModelAdmin):
 class PlaceAdmin(RecordAdmin):
     form = PlaceAdminForm
     fields = ["name", "slug", "kind", ("latitude", "longitude"), "radius_km", "sensitive",
-              "aliases", "description", "opened_version"]
+              "aliases", "description", "outdated_language", "opened_version"]
     prepopulated_fields = {"slug": ["name"]}
     list_display = ["name", "kind", "radius_km", "sensitive", "event_count"]
-    list_filter = ["kind", "sensitive"]
+    list_filter = ["kind", "sensitive", TranslationOutdatedFilter, RussianMissingFilter]
     search_fields = ["name", "aliases", "slug"]
 
     def get_queryset(self, request):
@@ -496,7 +547,7 @@ class PlaceAdmin(RecordAdmin):
         return place.event_count
 
 
-class ClaimValueInline(SafeAutocompleteMixin, admin.StackedInline):
+class ClaimValueInline(SafeAutocompleteMixin, TranslationStackedInline):
     model = ClaimValue
     form = ClaimValueInlineForm
     formset = CitationRequiredFormSet
@@ -519,12 +570,12 @@ class ClaimValueInline(SafeAutocompleteMixin, admin.StackedInline):
 class ClaimAdmin(ReviewedAdminMixin, RecordAdmin):
     form = ClaimAdminForm
     fields = ["question", "slug", "events", ("headline", "order"), "conclusion", "status",
-              "opened_version"]
+              "outdated_language", "opened_version"]
     prepopulated_fields = {"slug": ["question"]}
     autocomplete_fields = ["events"]
     inlines = [ClaimValueInline]
     list_display = ["question", "headline", "order", "status", "values_column"]
-    list_filter = ["status", "headline"]
+    list_filter = ["status", "headline", TranslationOutdatedFilter, RussianMissingFilter]
     search_fields = ["question", "slug", "values__value", "events__title"]
 
     def get_queryset(self, request):

@@ -6,10 +6,11 @@ not contain its quote.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from .history import changes_since
+from .languages import DEFAULT, translated_fields
 from .models import (
     Actor,
     Category,
@@ -25,7 +26,43 @@ from .models import (
 from .partial_dates import PartialDateFormField, PartialDateFormMixin
 
 
-class VersionedModelForm(forms.ModelForm):
+class PlainNamesMeanEnglish:
+    """The admin's forms show a translated field once per language (title_en, title_ru:
+    django-modeltranslation). Data that gives a field by its plain name ("title"), as a
+    client written before the record was translated does, is read as its English, the
+    record's default language, as review.propose_change reads it; a per-language value given
+    too wins."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = self._plain_names_as_default_language(data, kwargs.get("prefix"))
+        super().__init__(data, *args, **kwargs)
+
+    def _plain_names_as_default_language(self, data, prefix):
+        translated = translated_fields(self._meta.model)
+        renamed = None
+        for name in translated:
+            plain = f"{prefix}-{name}" if prefix else name
+            default = f"{plain}_{DEFAULT}"
+            if plain in data and default not in data:
+                renamed = renamed if renamed is not None else data.copy()
+                renamed[default] = data[plain]
+        return data if renamed is None else renamed
+
+    def _update_errors(self, errors):
+        # The model's rules name the plain field ({"verification_note": ...}): shown on its
+        # English input, the one they check.
+        if hasattr(errors, "error_dict"):
+            translated = translated_fields(self._meta.model)
+            for name in [name for name in errors.error_dict if name in translated
+                         and name not in self.fields]:
+                default = f"{name}_{DEFAULT}"
+                key = default if default in self.fields else NON_FIELD_ERRORS
+                errors.error_dict.setdefault(key, []).extend(errors.error_dict.pop(name))
+        super()._update_errors(errors)
+
+
+class VersionedModelForm(PlainNamesMeanEnglish, forms.ModelForm):
     """Carries the version the curator opened, so a save over someone else's is refused.
 
     The check here gives a form error that lists what the other curator changed, with the
@@ -72,6 +109,10 @@ class VersionedModelForm(forms.ModelForm):
 
     def _saves_the_instance(self):
         return True
+
+
+class TranslatedRowForm(PlainNamesMeanEnglish, forms.ModelForm):
+    """An inline row with translated fields and no version of its own (an event's actors)."""
 
 
 class VersionedInlineForm(VersionedModelForm):

@@ -26,7 +26,9 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from .languages import DEFAULT, LANGUAGE_CODES, translated_fields
 from .models import (
     Actor,
     Citation,
@@ -51,24 +53,35 @@ REVIEW_CHECKS = {
     "people_at_risk": "Nobody at risk is identifiable (names, places, details)",
 }
 
+
+
+def _in_each_language(model, columns):
+    """columns with each translated one replaced by its columns per language (excerpt_en,
+    excerpt_ru): a proposal carries both languages, never the field that reads the active one."""
+    translated = translated_fields(model)
+    return tuple(column for name in columns for column in (
+        [f"{name}_{code}" for code in LANGUAGE_CODES] if name in translated else [name]))
+
+
 # The items that go through review, and the related rows proposed with each, by the
 # relation's name: {relation: (model, the foreign key to the item, the editable columns)}.
 REVIEWED_MODELS = (Event, Statement, Citation, Claim)
-CITATION_COLUMNS = ("source_id", "excerpt", "is_summary", "note")
+CITATION_COLUMNS = _in_each_language(Citation, ("source_id", "excerpt", "is_summary", "note"))
 RELATED_ROWS = {
     Event: {
         "citations": (Citation, "event", CITATION_COLUMNS),
-        "participations": (EventActor, "event", ("actor_id", "role")),
+        "participations": (EventActor, "event", _in_each_language(EventActor,
+                                                                   ("actor_id", "role"))),
     },
     Statement: {"citations": (Citation, "statement", CITATION_COLUMNS)},
     Citation: {},
-    Claim: {"values": (ClaimValue, "claim", (
+    Claim: {"values": (ClaimValue, "claim", _in_each_language(ClaimValue, (
         "source_id", "value", "reported_date", "reported_precision", "reported_approximate",
-        "relies_on", "excerpt", "is_summary", "supersedes_id"))},
+        "relies_on", "excerpt", "is_summary", "supersedes_id")))},
 }
 # Columns a proposal never carries: bookkeeping, derived, or set only by review itself.
 NOT_PROPOSED = {"id", "version", "created_at", "updated_at", "sort_date", "search_vector",
-                "status"}
+                "status", "en_digest", "ru_digest"}
 
 
 class ReviewRefused(ValidationError):
@@ -150,7 +163,7 @@ def propose_change(obj, changes, author, comment=""):
             raise ReviewRefused(f"“{name}” cannot be proposed: publishing goes through review "
                                 "and unpublishing through a takedown.")
         else:
-            setattr(proposed, name, value)
+            setattr(proposed, _column_for(type(obj), name), value)
     stored = _column_changes(current, proposed)
     for name, rows in related.items():
         stored[name] = _related_rows(current, name, rows)
@@ -268,9 +281,8 @@ def proposed_item(review):
         return None, {}
     if review.kind != Review.Kind.CHANGE:
         return item, {}
-    for column, value in review.changes.items():
-        if column not in RELATED_ROWS[type(item)]:
-            setattr(item, column, _python(type(item), column, value))
+    for column, value in _column_changes_of(type(item), review.changes):
+        setattr(item, column, _python(type(item), column, value))
     rows = {name: _build_rows(item, name, review.changes[name])
             for name in RELATED_ROWS[type(item)] if name in review.changes}
     return item, rows
@@ -282,19 +294,19 @@ def describe_changes(review):
     if item is None or review.kind != Review.Kind.CHANGE:
         return []
     described = []
+    for column, value in _column_changes_of(type(item), review.changes):
+        field = _field_of(type(item), column)
+        current, proposed = getattr(item, column), _python(type(item), column, value)
+        if field.is_relation:  # the related item's name, not its id
+            related = field.related_model._default_manager
+            current = getattr(item, field.name)
+            proposed = related.filter(pk=proposed).first() if proposed is not None else None
+        described.append((field.verbose_name, current, proposed))
     for column, value in review.changes.items():
         if column in RELATED_ROWS[type(item)]:
             current = [_row_words(row) for row in getattr(item, column).all()]
             proposed = [_row_words(row) for row in _build_rows(item, column, value)]
             described.append((column, "\n".join(current), "\n".join(proposed)))
-        else:
-            field = _field_of(type(item), column)
-            current, proposed = getattr(item, column), _python(type(item), column, value)
-            if field.is_relation:  # the related item's name, not its id
-                related = field.related_model._default_manager
-                current = getattr(item, field.name)
-                proposed = related.filter(pk=proposed).first() if proposed is not None else None
-            described.append((field.verbose_name, current, proposed))
     return described
 
 
@@ -347,9 +359,31 @@ def _field_of(model, column):
     raise ReviewRefused(f"{model._meta.verbose_name.capitalize()} has no field “{column}”.")
 
 
+def _column_for(model, name):
+    """A translated field given by its plain name ("summary") means its English, the record's
+    default language, whatever language the writer's request is in: the plain attribute would
+    write the active language's column."""
+    return f"{name}_{DEFAULT}" if name in translated_fields(model) else name
+
+
+def _column_changes_of(model, changes):
+    """The (column, value) pairs of stored changes, without the related rows. A plain translated
+    name (stored by a proposal made before the record was translated) means its English, unless
+    the English column is there too."""
+    for column, value in changes.items():
+        if column in RELATED_ROWS[model]:
+            continue
+        target = _column_for(model, column)
+        if target != column and target in changes:
+            continue
+        yield target, value
+
+
 def _proposable_fields(model):
+    translated = translated_fields(model)
     return [field for field in model._meta.concrete_fields
-            if field.editable and field.attname not in NOT_PROPOSED]
+            if field.editable and field.attname not in NOT_PROPOSED
+            and field.name not in translated]
 
 
 def _jsonable(value):
@@ -390,6 +424,8 @@ def _related_rows(item, name, rows):
                 value = row[column]
             elif plain in row:
                 value = row[plain]
+            elif column.endswith(f"_{DEFAULT}") and column.removesuffix(f"_{DEFAULT}") in row:
+                value = row[column.removesuffix(f"_{DEFAULT}")]  # "excerpt": its English
             else:
                 value = getattr(base, column) if base is not None else _default(model, column)
             clean[column] = _jsonable(value.pk if hasattr(value, "pk") else value)
@@ -428,9 +464,18 @@ def _build_rows(item, name, rows):
 
 def _row_words(row):
     if isinstance(row, Citation):
-        summary = " (summary)" if row.is_summary else ""
-        return f"{row.source}{summary}: {row.excerpt}" + (f" [{row.note}]" if row.note else "")
-    return f"{row.actor}" + (f": {row.role}" if row.role else "")
+        summary = gettext(" (summary)") if row.is_summary else ""
+        return f"{row.source}{summary}: {_both(row, 'excerpt')}" + (
+            f" [{row.note}]" if row.note else "")
+    role = _both(row, "role")
+    return f"{row.actor}" + (f": {role}" if role else "")
+
+
+def _both(row, name):
+    """A translated column of a row in words, each language's text marked with its code."""
+    texts = [(code, getattr(row, f"{name}_{code}", "") or "") for code in LANGUAGE_CODES]
+    return " · ".join(text if code == DEFAULT else f"[{code}] {text}"
+                      for code, text in texts if text)
 
 
 def _validate(current, stored):
@@ -438,9 +483,8 @@ def _validate(current, stored):
     on each proposed row, and the citation a published item needs."""
     model = type(current)
     proposed = _copy(current)
-    for column, value in stored.items():
-        if column not in RELATED_ROWS[model]:
-            setattr(proposed, column, _python(model, column, value))
+    for column, value in _column_changes_of(model, stored):
+        setattr(proposed, column, _python(model, column, value))
     proposed.full_clean(exclude=["version"])
     for name, (_, parent, _) in RELATED_ROWS[model].items():
         # Rows kept as they are are checked too: a changed quote must still be in its excerpt.
@@ -501,9 +545,8 @@ def _publish(item):
 
 def _apply(item, changes):
     model = type(item)
-    for column, value in changes.items():
-        if column not in RELATED_ROWS[model]:
-            setattr(item, column, _python(model, column, value))
+    for column, value in _column_changes_of(model, changes):
+        setattr(item, column, _python(model, column, value))
     item.full_clean(exclude=["version"])
     item.save()
     for name, (related_model, parent, columns) in RELATED_ROWS[model].items():
