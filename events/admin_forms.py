@@ -30,8 +30,9 @@ class PlainNamesMeanEnglish:
     """The admin's forms show a translated field once per language (title_en, title_ru:
     django-modeltranslation). Data that gives a field by its plain name ("title"), as a
     client written before the record was translated does, is read as its English, the
-    record's default language, as review.propose_change reads it; a per-language value given
-    too wins."""
+    record's default language, as review.propose_change reads it. A browser never sends one
+    (the form has no such input), so where both are given the plain name is the one the
+    client changed."""
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None:
@@ -44,7 +45,7 @@ class PlainNamesMeanEnglish:
         for name in translated:
             plain = f"{prefix}-{name}" if prefix else name
             default = f"{plain}_{DEFAULT}"
-            if plain in data and default not in data:
+            if plain in data:
                 renamed = renamed if renamed is not None else data.copy()
                 renamed[default] = data[plain]
         return data if renamed is None else renamed

@@ -25,6 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import CharField, TextField
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -314,9 +315,11 @@ def snapshot(obj):
     """obj as stored now: its proposable columns and its related rows (see changes_between)."""
     model = type(obj)
     fresh = model._default_manager.get(pk=obj.pk)
-    state = {field.attname: field.value_from_object(fresh) for field in _proposable_fields(model)}
+    state = {field.attname: _comparable(field, field.value_from_object(fresh))
+             for field in _proposable_fields(model)}
     for name, (_, _, columns) in RELATED_ROWS[model].items():
-        state[name] = [{"id": row.pk, **{c: getattr(row, c) for c in columns}}
+        state[name] = [{"id": row.pk, **{c: _comparable(_field_of(row, c), getattr(row, c))
+                                         for c in columns}}
                        for row in getattr(fresh, name).order_by("pk")]
     return state
 
@@ -379,6 +382,15 @@ def _column_changes_of(model, changes):
         yield target, value
 
 
+def _comparable(field, value):
+    """A language's text not written yet is NULL in a row saved before the record was
+    translated and "" once a form has saved it: the same thing, not a change to review."""
+    if value is None and hasattr(field, "translated_field") and isinstance(
+            field, CharField | TextField):
+        return ""
+    return value
+
+
 def _proposable_fields(model):
     translated = translated_fields(model)
     return [field for field in model._meta.concrete_fields
@@ -398,7 +410,8 @@ def _python(model, column, value):
 def _column_changes(current, proposed):
     changed = {}
     for field in _proposable_fields(type(current)):
-        before, after = field.value_from_object(current), field.value_from_object(proposed)
+        before = _comparable(field, field.value_from_object(current))
+        after = _comparable(field, field.value_from_object(proposed))
         if hasattr(after, "pk"):
             after = after.pk
         if before != after:
