@@ -58,6 +58,7 @@ from .models import (
     Statement,
     Status,
 )
+from .review import keep_translation_flag
 
 
 class SafeAutocompleteSelect(AutocompleteSelect):
@@ -110,6 +111,13 @@ class RecordAdmin(SafeAutocompleteMixin, TranslationAdmin, VersionAdmin):
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        given = "outdated_language" in form.changed_data
+        request._outdated_language_given = given
+        if given:
+            keep_translation_flag(obj, form.cleaned_data["outdated_language"])
 
     def _reversion_revisionform_view(self, request, version, *args, **kwargs):
         # django-reversion reverts with delete=True: rows added since the version (citations,

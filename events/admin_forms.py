@@ -275,7 +275,12 @@ class ActorAdminForm(VersionedModelForm):
 class CategoryAdminForm(VersionedModelForm):
     class Meta:
         model = Category
-        fields = ["name", "slug", "description"]
+        fields = ["name", "slug", "description", "outdated_language"]
+
+    def clean_name_ru(self):
+        # The Russian name is unique but optional: "not written yet" is NULL, so that two
+        # categories without one are not taken for two with the same name.
+        return self.cleaned_data.get("name_ru") or None
 
 
 class PlaceAdminForm(VersionedModelForm):

@@ -122,6 +122,9 @@ class ReviewedAdminMixin:
             reversion_state._update_frame(db_versions=versions_before)
         del storage._queued_messages[queued:]  # "changed successfully" is not true here
         changes = review.changes_between(before, after)
+        if not getattr(request, "_outdated_language_given", False):
+            # Only the save's own guess (events/languages.py): made again at approval.
+            changes.pop("outdated_language", None)
         if not changes:
             self.message_user(request, "Nothing changed: no review needed.", messages.INFO)
             return response

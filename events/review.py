@@ -382,6 +382,15 @@ def _column_changes_of(model, changes):
         yield target, value
 
 
+def keep_translation_flag(item, flag):
+    """Sets the "translation out of date" flag a curator gave by hand, after a save that made
+    its own guess (events/languages.py: a save that changes only the Russian flags the English):
+    whoever says the texts agree, or not, knows better than the fingerprints."""
+    if item.outdated_language != flag:
+        type(item)._default_manager.filter(pk=item.pk).update(outdated_language=flag)
+        item.outdated_language = flag
+
+
 def _comparable(field, value):
     """A language's text not written yet is NULL in a row saved before the record was
     translated and "" once a form has saved it: the same thing, not a change to review."""
@@ -562,6 +571,8 @@ def _apply(item, changes):
         setattr(item, column, _python(model, column, value))
     item.full_clean(exclude=["version"])
     item.save()
+    if "outdated_language" in changes:
+        keep_translation_flag(item, changes["outdated_language"])
     for name, (related_model, parent, columns) in RELATED_ROWS[model].items():
         if name not in changes:
             continue
