@@ -106,8 +106,8 @@ class RecordAdmin(SafeAutocompleteMixin, TranslationAdmin, VersionAdmin):
             request._concurrent_edit = True
             self.message_user(
                 request,
-                f"{error} Your save was not applied: nothing was overwritten. Reload to see "
-                "their version, then make your change again.",
+                gettext("%(error)s Your save was not applied: nothing was overwritten. Reload "
+                        "to see their version, then make your change again.") % {"error": error},
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.get_full_path())
@@ -153,7 +153,7 @@ class CitationInline(SafeAutocompleteMixin, TranslationStackedInline):
 
 class EventCitationInline(CitationInline):
     fk_name = "event"
-    verbose_name_plural = "citations (numbered notes, in this order)"
+    verbose_name_plural = _("citations (numbered notes, in this order)")
 
 
 class StatementCitationInline(CitationInline):
@@ -207,11 +207,11 @@ class ClaimsFilter(admin.SimpleListFilter):
     """Events with or without a published per-source claim (the attention queue lists disputed
     events without one: events/curation_queue.py)."""
 
-    title = "per-source claims"
+    title = _("per-source claims")
     parameter_name = "claims"
 
     def lookups(self, request, model_admin):
-        return [("yes", "with a published claim"), ("none", "without a published claim")]
+        return [("yes", _("with a published claim")), ("none", _("without a published claim"))]
 
     def queryset(self, request, queryset):
         with_claims = Q(claims__status=Status.PUBLISHED)
@@ -283,11 +283,11 @@ class EventAdmin(SpreadsheetAdminMixin, ReviewedAdminMixin, RecordAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_citation_count()
 
-    @admin.display(description="Date", ordering="sort_date")
+    @admin.display(description=_("Date"), ordering="sort_date")
     def date_column(self, event):
         return event.date_display
 
-    @admin.display(description="Citations", ordering="citation_count")
+    @admin.display(description=_("Citations"), ordering="citation_count")
     def citation_count_column(self, event):
         return event.citation_count
 
@@ -314,15 +314,15 @@ class StatementAdmin(ReviewedAdminMixin, RecordAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations"))
 
-    @admin.display(description="Words")
+    @admin.display(description=_("Words"))
     def quote_column(self, statement):
         return short(statement.quote)
 
-    @admin.display(description="Date", ordering="date")
+    @admin.display(description=_("Date"), ordering="date")
     def date_column(self, statement):
         return statement.said_on
 
-    @admin.display(description="Citations", ordering="citation_count")
+    @admin.display(description=_("Citations"), ordering="citation_count")
     def citations_column(self, statement):
         return statement.citation_count
 
@@ -335,11 +335,11 @@ class StatementAdmin(ReviewedAdminMixin, RecordAdmin):
 class SourceMissingFilter(admin.SimpleListFilter):
     """What the attention queue lists of sources (events/curation_queue.py)."""
 
-    title = "missing"
+    title = _("missing")
     parameter_name = "missing"
 
     def lookups(self, request, model_admin):
-        return [("type", "type"), ("copy", "archived copy"), ("text", "archived text")]
+        return [("type", _("type")), ("copy", _("archived copy")), ("text", _("archived text"))]
 
     def queryset(self, request, queryset):
         missing = {"type": {"source_type": ""}, "copy": {"archive_url": ""},
@@ -350,12 +350,12 @@ class SourceMissingFilter(admin.SimpleListFilter):
 class ExcerptVerifiedFilter(admin.SimpleListFilter):
     """Excerpts checked at save against their source's archived text, or not (no text)."""
 
-    title = "excerpt verified against an archived text"
+    title = _("excerpt verified against an archived text")
     parameter_name = "verified"
 
     def lookups(self, request, model_admin):
-        return [("yes", "yes"), ("no", "no: the source has no archived text"),
-                ("summary", "a summary (not compared)")]
+        return [("yes", _("yes")), ("no", _("no: the source has no archived text")),
+                ("summary", _("a summary (not compared)"))]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -376,7 +376,7 @@ class ArchivedTextInline(admin.StackedInline):
     extra = 0
     max_num = 1
     can_delete = False
-    verbose_name_plural = "archived text (curators only, never shown to readers)"
+    verbose_name_plural = _("archived text (curators only, never shown to readers)")
 
 
 @admin.register(SourceArticle)
@@ -400,11 +400,11 @@ class SourceArticleAdmin(RecordAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations"))
 
-    @admin.display(description="Published", ordering="published_date")
+    @admin.display(description=_("Published"), ordering="published_date")
     def date_column(self, source):
         return source.published or "—"
 
-    @admin.display(description="Citations", ordering="citation_count")
+    @admin.display(description=_("Citations"), ordering="citation_count")
     def citations_column(self, source):
         return source.citation_count
 
@@ -413,7 +413,7 @@ class SourceArticleAdmin(RecordAdmin):
         if formset.model is ArchivedText and formset.has_changed():
             _warn_of_unverified_excerpts(request, self, form.instance)
 
-    @admin.display(description="What cites it")
+    @admin.display(description=_("What cites it"))
     def cited_by(self, source):
         citations = source.citations.select_related("event", "statement__speaker")
         rows = []
@@ -423,7 +423,7 @@ class SourceArticleAdmin(RecordAdmin):
             url = reverse(f"admin:events_{meta.model_name}_change", args=[target.pk])
             rows.append((url, meta.verbose_name.capitalize(), short(str(target))))
         if not rows:
-            return "Nothing yet. A source that something cites cannot be deleted."
+            return gettext("Nothing yet. A source that something cites cannot be deleted.")
         return format_html(
             "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}: {}</a></li>', rows)
         )
@@ -456,7 +456,7 @@ class CategoryAdmin(RecordAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(event_count=Count("events"))
 
-    @admin.display(description="Events", ordering="event_count")
+    @admin.display(description=_("Events"), ordering="event_count")
     def event_count(self, category):
         return category.event_count
 
@@ -472,11 +472,11 @@ class CitationAdmin(ReviewedAdminMixin, RecordAdmin):
     search_fields = ["excerpt", "source__title", "event__title", "statement__quote"]
     list_select_related = ["source", "event", "statement__speaker"]
 
-    @admin.display(description="Supports")
+    @admin.display(description=_("Supports"))
     def cites(self, citation):
         return citation.event or citation.statement
 
-    @admin.display(description="Excerpt")
+    @admin.display(description=_("Excerpt"))
     def excerpt_column(self, citation):
         return short(citation.excerpt)
 
@@ -491,11 +491,16 @@ def _warn_of_unverified_excerpts(request, model_admin, source):
     broken = [citation for citation in source.citations.filter(is_summary=False)
               if citation.archive_problem(text)]
     if broken:
-        listed = ", ".join(f"citation {citation.pk}" for citation in broken[:10])
+        listed = ", ".join(gettext("citation %(number)s") % {"number": citation.pk}
+                           for citation in broken[:10])
+        listed += "…" if len(broken) > 10 else ""
         model_admin.message_user(
             request,
-            f"The archived text no longer holds {len(broken)} excerpt(s) cited from this "
-            f"source ({listed}{'…' if len(broken) > 10 else ''}): correct them, or the text.",
+            ngettext("The archived text no longer holds %(count)d excerpt cited from this "
+                     "source (%(listed)s): correct it, or the text.",
+                     "The archived text no longer holds %(count)d excerpts cited from this "
+                     "source (%(listed)s): correct them, or the text.",
+                     len(broken)) % {"count": len(broken), "listed": listed},
             messages.WARNING,
         )
 
@@ -516,20 +521,20 @@ class CorrectionReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description="What is wrong")
+    @admin.display(description=_("What is wrong"))
     def message_column(self, report):
         return short(report.message)
 
-    @admin.display(description="Source given", boolean=True)
+    @admin.display(description=_("Source given"), boolean=True)
     def source_column(self, report):
         return bool(report.source_url)
 
-    @admin.display(description="Event")
+    @admin.display(description=_("Event"))
     def event_link(self, report):
         url = reverse("admin:events_event_change", args=[report.event_id])
         return format_html('<a href="{}">{}</a>', url, report.event)
 
-    @admin.display(description="Source showing it")
+    @admin.display(description=_("Source showing it"))
     def source_link(self, report):
         if not report.source_url:
             return "—"
@@ -550,7 +555,7 @@ class PlaceAdmin(RecordAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(event_count=Count("event_places"))
 
-    @admin.display(description="Events", ordering="event_count")
+    @admin.display(description=_("Events"), ordering="event_count")
     def event_count(self, place):
         return place.event_count
 
@@ -589,7 +594,7 @@ class ClaimAdmin(ReviewedAdminMixin, RecordAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(value_count=Count("values"))
 
-    @admin.display(description="Values", ordering="value_count")
+    @admin.display(description=_("Values"), ordering="value_count")
     def values_column(self, claim):
         return claim.value_count
 

@@ -8,6 +8,8 @@ not contain its quote.
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .history import changes_since
 from .languages import DEFAULT, translated_fields
@@ -90,19 +92,21 @@ class VersionedModelForm(PlainNamesMeanEnglish, forms.ModelForm):
         return cleaned_data
 
     def _conflict_message(self, opened):
-        what = self.instance._meta.verbose_name
-        message = (
-            f"Someone else saved this {what} after you opened it (you opened version "
-            f"{opened}; it is now at version {self.instance.version}). Nothing of yours has been "
-            "saved yet and your edits are still in the form below. "
-        )
+        message = gettext(
+            "Someone else saved this %(item)s after you opened it (you opened version "
+            "%(opened)s; it is now at version %(now)s). Nothing of yours has been saved yet and "
+            "your edits are still in the form below. "
+        ) % {"item": self.instance._meta.verbose_name, "opened": opened,
+             "now": self.instance.version}
         changes = changes_since(self.instance, opened) if opened else None
         if changes:
             listed = "; ".join(
-                f"{name}: now “{short(str(value), 120)}”" for name, value in changes
+                gettext("%(field)s: now “%(value)s”") % {"field": name,
+                                                         "value": short(str(value), 120)}
+                for name, value in changes
             )
-            message += f"They changed {listed}. "
-        message += (
+            message += gettext("They changed %(changes)s. ") % {"changes": listed}
+        message += gettext(
             "Open the current version in another tab, bring your changes in line with it, then "
             "reload this page and save again."
         )
@@ -149,19 +153,19 @@ class CitationRequiredFormSet(BaseInlineFormSet):
 class StatementInlineForm(PartialDateFormMixin, VersionedInlineForm):
     """A statement entered with its event, and the citation that carries its quote."""
 
-    said_on = PartialDateFormField(label="Date")
+    said_on = PartialDateFormField(label=_("Date"))
     cite_source = forms.ModelChoiceField(
         queryset=SourceArticle.objects.all(),
         required=False,
-        label="Cited in",
-        help_text="The source article the quote is taken from.",
+        label=_("Cited in"),
+        help_text=_("The source article the quote is taken from."),
     )
     cite_excerpt = forms.CharField(
         required=False,
-        label="Excerpt",
+        label=_("Excerpt"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The passage of that source containing the quote, verbatim (for reported "
-        "speech, the passage that reports it).",
+        help_text=_("The passage of that source containing the quote, verbatim (for reported "
+                    "speech, the passage that reports it)."),
     )
 
     class Meta:
@@ -173,7 +177,7 @@ class StatementInlineForm(PartialDateFormMixin, VersionedInlineForm):
         cleaned_data = super().clean()
         source, excerpt = cleaned_data.get("cite_source"), cleaned_data.get("cite_excerpt", "")
         if bool(source) != bool(excerpt.strip()):
-            raise ValidationError("Give both the source and the excerpt, or neither.")
+            raise ValidationError(gettext("Give both the source and the excerpt, or neither."))
         quote = cleaned_data.get("quote", "")
         # The statement's own rules, asked of the statement and its citation as this form
         # would save them: the citation must carry a quote (Statement.citation_problem), and a
@@ -218,26 +222,27 @@ class ReviewFields(forms.Form):
     """The review fields of a reviewed item's change form (events/admin_review.py)."""
 
     submit_for_review = forms.BooleanField(
-        label="Submit for review", required=False,
-        help_text="Drafts: put this draft in the editors' queue when you save it. It is "
-        "published once an editor other than you approves it. (A published item needs no "
-        "tick: every save of it is a change that waits for review.)",
+        label=_("Submit for review"), required=False,
+        help_text=_("Drafts: put this draft in the editors' queue when you save it. It is "
+                    "published once an editor other than you approves it. (A published item "
+                    "needs no tick: every save of it is a change that waits for review.)"),
     )
     review_note = forms.CharField(
-        label="Note to the reviewer", required=False,
+        label=_("Note to the reviewer"), required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="What you changed and on what evidence (“Date corrected: the AP dates it 2 "
-        "April.”). The editor sees it; it is kept in the history.",
+        help_text=_("What you changed and on what evidence (“Date corrected: the AP dates it 2 "
+                    "April.”). The editor sees it; it is kept in the history."),
     )
 
 
 class EventAdminForm(PartialDateFormMixin, ReviewFields, VersionedModelForm):
-    start = PartialDateFormField(label="Date")
+    start = PartialDateFormField(label=_("Date"))
     end = PartialDateFormField(
-        label="End date", required=False, help_text="Only for events that lasted; same format."
+        label=_("End date"), required=False,
+        help_text=_("Only for events that lasted; same format."),
     )
     day_order = forms.IntegerField(
-        label="Order within the day", required=False, min_value=0, max_value=32767,
+        label=_("Order within the day"), required=False, min_value=0, max_value=32767,
         help_text=Event._meta.get_field("day_order").help_text,
     )
 
@@ -251,14 +256,14 @@ class EventAdminForm(PartialDateFormMixin, ReviewFields, VersionedModelForm):
                   "location", "summary", "status", "verification", "verification_note"]
 
 class StatementAdminForm(PartialDateFormMixin, ReviewFields, VersionedModelForm):
-    said_on = PartialDateFormField(label="Date")
+    said_on = PartialDateFormField(label=_("Date"))
 
     class Meta:
         model = Statement
         fields = ["kind", "quote", "speaker", "said_on", "venue", "event", "status"]
 
 class SourceArticleAdminForm(PartialDateFormMixin, VersionedModelForm):
-    published = PartialDateFormField(label="Publication date", required=False)
+    published = PartialDateFormField(label=_("Publication date"), required=False)
 
     class Meta:
         model = SourceArticle
@@ -303,8 +308,9 @@ class CitationAdminForm(VersionedModelForm):
         if self.instance.pk is None and parent is not None and (
                 parent.status == Status.PUBLISHED):
             raise ValidationError(
-                f"{parent._meta.verbose_name.capitalize()} “{parent}” is published: add the "
-                "citation on its own page, where the change waits for an editor's review.",
+                gettext("%(kind)s “%(item)s” is published: add the citation on its own page, "
+                        "where the change waits for an editor's review.")
+                % {"kind": parent._meta.verbose_name.capitalize(), "item": parent},
                 code="reviewed",
             )
         return cleaned_data
@@ -320,9 +326,9 @@ class ClaimValueInlineForm(PartialDateFormMixin, VersionedInlineForm):
     """One source's value of a claim; its date defaults to the source's publication date."""
 
     reported = PartialDateFormField(
-        label="Date", required=False,
-        help_text="When the source said it, if not its publication date (leave empty then). "
-        "Same format as every date: 2017-04-01, April 2017, c. April 2017.",
+        label=_("Date"), required=False,
+        help_text=_("When the source said it, if not its publication date (leave empty "
+                    "then). Same format as every date: 2017-04-01, April 2017, c. April 2017."),
     )
 
     class Meta:

@@ -27,7 +27,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import CharField, TextField
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, override
 
 from .languages import DEFAULT, LANGUAGE_CODES, translated_fields
 from .models import (
@@ -47,11 +47,12 @@ logger = logging.getLogger(__name__)
 
 # The checks an editor confirms when approving (stored by key in Review.checked).
 REVIEW_CHECKS = {
-    "sources": "Each excerpt is in its source, and the source says what the item says",
-    "attribution": "Who said or did it matches the original report",
-    "dates": "Dates are as precise as the evidence, and no more",
-    "claims": "No claim is stronger than its sources; disagreements are shown",
-    "people_at_risk": "Nobody at risk is identifiable (names, places, details)",
+    "sources": gettext_lazy("Each excerpt is in its source, and the source says what the item "
+                            "says"),
+    "attribution": gettext_lazy("Who said or did it matches the original report"),
+    "dates": gettext_lazy("Dates are as precise as the evidence, and no more"),
+    "claims": gettext_lazy("No claim is stronger than its sources; disagreements are shown"),
+    "people_at_risk": gettext_lazy("Nobody at risk is identifiable (names, places, details)"),
 }
 
 
@@ -123,11 +124,11 @@ def submit_new(obj, author, comment=""):
     """
     _check_reviewed(obj)
     if obj.pk is None:
-        raise ReviewRefused("Save the item as a draft before submitting it for review.")
+        raise ReviewRefused(gettext("Save the item as a draft before submitting it for review."))
     if isinstance(obj, Citation):
-        raise ReviewRefused("A citation is reviewed with its event or statement: submit that.")
+        raise ReviewRefused(gettext("A citation is reviewed with its event or statement: submit that."))
     if obj.status == Status.PUBLISHED:
-        raise ReviewRefused("This item is already published: propose a change to it instead.")
+        raise ReviewRefused(gettext("This item is already published: propose a change to it instead."))
     with transaction.atomic():
         waiting = pending_review(obj)
         if waiting is not None:
@@ -153,7 +154,7 @@ def propose_change(obj, changes, author, comment=""):
     """
     _check_reviewed(obj)
     if obj.pk is None:
-        raise ReviewRefused("Save the item first: only a saved item can have a pending change.")
+        raise ReviewRefused(gettext("Save the item first: only a saved item can have a pending change."))
     current = type(obj)._default_manager.get(pk=obj.pk)
     proposed = _copy(current)
     related = {}
@@ -161,15 +162,16 @@ def propose_change(obj, changes, author, comment=""):
         if name in RELATED_ROWS[type(obj)]:
             related[name] = value
         elif name in NOT_PROPOSED:
-            raise ReviewRefused(f"“{name}” cannot be proposed: publishing goes through review "
-                                "and unpublishing through a takedown.")
+            raise ReviewRefused(gettext("“%(field)s” cannot be proposed: publishing goes through "
+                                        "review and unpublishing through a takedown.")
+                                % {"field": name})
         else:
             setattr(proposed, _column_for(type(obj), name), value)
     stored = _column_changes(current, proposed)
     for name, rows in related.items():
         stored[name] = _related_rows(current, name, rows)
     if not stored:
-        raise ReviewRefused("Nothing to review: the proposal is the same as the current item.")
+        raise ReviewRefused(gettext("Nothing to review: the proposal is the same as the current item."))
     _validate(current, stored)
     with transaction.atomic():
         return Review.objects.create(
@@ -187,20 +189,21 @@ def approve(review, editor, comment="", checked=()):
     """
     unknown = set(checked) - set(REVIEW_CHECKS)
     if unknown:
-        raise ReviewRefused(f"Unknown checks: {', '.join(sorted(unknown))}.")
+        raise ReviewRefused(gettext("Unknown checks: %(checks)s.") % {
+            "checks": ", ".join(sorted(unknown))})
     with transaction.atomic():
         review = _locked(review)
         _check_reviewer(review, editor)
         item = type(review.target)._default_manager.select_for_update().get(pk=review.object_id) \
             if review.target is not None else None
         if item is None:
-            raise ReviewRefused("The item no longer exists.")
+            raise ReviewRefused(gettext("The item no longer exists."))
         if review.base_version is not None and item.version != review.base_version:
-            raise ReviewRefused(
+            raise ReviewRefused(gettext(
                 "The item was changed after this was submitted (for instance by another "
                 "approved change or a takedown): send it back so the author can redo it "
                 "on the current version."
-            )
+            ))
         with reversion.create_revision():
             reversion.set_user(editor)
             reversion.set_comment(_history_comment("Approved", review, editor, comment, checked))
@@ -217,7 +220,7 @@ def approve(review, editor, comment="", checked=()):
 def send_back(review, editor, comment):
     """Return the change to its author with the reason (required); nothing is applied."""
     if not comment.strip():
-        raise ReviewRefused("Say what needs doing: the author sees your comment.")
+        raise ReviewRefused(gettext("Say what needs doing: the author sees your comment."))
     with transaction.atomic():
         review = _locked(review)
         _check_reviewer(review, editor)
@@ -231,7 +234,7 @@ def withdraw(review, user):
     with transaction.atomic():
         review = _locked(review)
         if review.author_id != user.pk:
-            raise ReviewRefused("Only its author can withdraw a change.")
+            raise ReviewRefused(gettext("Only its author can withdraw a change."))
         review.state = Review.State.WITHDRAWN
         review.save(update_fields=["state"])
     return review
@@ -245,12 +248,12 @@ def takedown(obj, user, reason):
     logs it.
     """
     if not isinstance(obj, Event | Statement):
-        raise ReviewRefused("Take down the event or statement the citation supports.")
+        raise ReviewRefused(gettext("Take down the event or statement the citation supports."))
     if not reason.strip():
-        raise ReviewRefused("Give the reason for the takedown: it is kept in the history.")
+        raise ReviewRefused(gettext("Give the reason for the takedown: it is kept in the history."))
     if not (user.is_active and user.is_staff
             and user.has_perm(f"events.change_{obj._meta.model_name}")):
-        raise ReviewRefused("Only curators and editors can take an item down.")
+        raise ReviewRefused(gettext("Only curators and editors can take an item down."))
     with transaction.atomic():
         item = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
         with reversion.create_revision():
@@ -359,7 +362,8 @@ def _field_of(model, column):
     for field in model._meta.concrete_fields:
         if column in (field.attname, field.name):
             return field
-    raise ReviewRefused(f"{model._meta.verbose_name.capitalize()} has no field “{column}”.")
+    raise ReviewRefused(gettext("%(item)s has no field “%(field)s”.") % {
+        "item": model._meta.verbose_name.capitalize(), "field": column})
 
 
 def _column_for(model, name):
@@ -438,7 +442,8 @@ def _related_rows(item, name, rows):
             row = {"id": row.pk, **{c: getattr(row, c) for c in columns}}
         clean = {"id": row.get("id")}
         if clean["id"] is not None and clean["id"] not in existing:
-            raise ReviewRefused(f"Row {clean['id']} is not one of this item's {name}.")
+            raise ReviewRefused(gettext("Row %(row)s is not one of this item's %(rows)s.") % {
+                "row": clean["id"], "rows": name})
         base = existing.get(clean["id"])
         for column in columns:
             plain = column.removesuffix("_id")
@@ -530,12 +535,13 @@ def _locked(review):
 
 def _check_reviewer(review, editor):
     if review.state != Review.State.PENDING:
-        raise ReviewRefused(f"This is no longer awaiting review ({review.get_state_display()}).")
+        raise ReviewRefused(gettext("This is no longer awaiting review (%(state)s).") % {
+            "state": review.get_state_display()})
     if not is_editor(editor):
-        raise ReviewRefused("Only an editor (the Editors group) can review changes.")
+        raise ReviewRefused(gettext("Only an editor (the Editors group) can review changes."))
     if review.author_id == editor.pk:
-        raise ReviewRefused("An editor cannot approve or send back their own change: another "
-                            "editor must review it.")
+        raise ReviewRefused(gettext("An editor cannot approve or send back their own change: "
+                                    "another editor must review it."))
 
 
 def _close(review, editor, comment, checked):
@@ -547,6 +553,11 @@ def _close(review, editor, comment, checked):
 
 
 def _history_comment(verdict, review, editor, comment, checked):
+    with override(DEFAULT):  # the history is kept in one language, whoever reads the admin
+        return _history_comment_in_english(verdict, review, editor, comment, checked)
+
+
+def _history_comment_in_english(verdict, review, editor, comment, checked):
     lines = [f"{verdict} by {editor.get_username()} ({review.get_kind_display().lower()} "
              f"by {review.author.get_username()}, review {review.pk})."]
     if checked:
@@ -585,12 +596,13 @@ def _apply(item, changes):
                 related_model._default_manager.create(**{parent: item}, **values)
                 continue
             if pk not in existing:
-                raise ReviewRefused(f"One of the proposed {name} was removed since: send the "
-                                    "change back to be redone.")
+                raise ReviewRefused(gettext("One of the proposed %(rows)s was removed since: "
+                                            "send the change back to be redone.") % {"rows": name})
             obj = existing[pk]
             if row.get("version") is not None and getattr(obj, "version", None) != row["version"]:
-                raise ReviewRefused(f"One of the {name} was changed since the proposal: send "
-                                    "it back to be redone on the current version.")
+                raise ReviewRefused(gettext("One of the %(rows)s was changed since the proposal: "
+                                            "send it back to be redone on the current version.")
+                                    % {"rows": name})
             kept.add(pk)
             if any(getattr(obj, c) != v for c, v in values.items()):
                 for column, value in values.items():
