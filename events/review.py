@@ -561,7 +561,7 @@ def _history_comment_in_english(verdict, review, editor, comment, checked):
     lines = [f"{verdict} by {editor.get_username()} ({review.get_kind_display().lower()} "
              f"by {review.author.get_username()}, review {review.pk})."]
     if checked:
-        lines.append("Checked: " + "; ".join(REVIEW_CHECKS[key] for key in checked) + ".")
+        lines.append("Checked: " + "; ".join(str(REVIEW_CHECKS[key]) for key in checked) + ".")
     if comment:
         lines.append(f"Comment: {comment}")
     return "\n".join(lines)
