@@ -14,6 +14,11 @@ from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, \
+    TranslationTabularInline
 from reversion.admin import VersionAdmin
 from reversion.models import Revision
 
@@ -29,11 +34,13 @@ from .admin_forms import (
     SourceArticleAdminForm,
     StatementAdminForm,
     StatementInlineForm,
+    TranslatedRowForm,
     VersionedInlineForm,
     short,
 )
 from .admin_review import ReviewedAdminMixin, StaleDraftFilter
 from .admin_spreadsheets import SpreadsheetAdminMixin
+from .curation_queue import russian_missing
 from .fields import ConcurrentEditError
 from .models import (
     Actor,
@@ -51,6 +58,7 @@ from .models import (
     Statement,
     Status,
 )
+from .review import keep_translation_flag
 
 
 class SafeAutocompleteSelect(AutocompleteSelect):
@@ -80,9 +88,14 @@ class SafeAutocompleteMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class RecordAdmin(SafeAutocompleteMixin, VersionAdmin):
+class RecordAdmin(SafeAutocompleteMixin, TranslationAdmin, VersionAdmin):
     """History (who changed what, when), revert and recover deleted items, for every part of
-    the record; and a clear message when a save loses a race with another curator's."""
+    the record; and a clear message when a save loses a race with another curator's.
+
+    Every translated field shows one input per language (title [en], title [ru]:
+    django-modeltranslation's admin, events/translation.py); the English is required where the
+    field is, the Russian never is. Side by side rather than modeltranslation's tabs: those need
+    jQuery UI from a CDN, which the Content-Security-Policy refuses (events/middleware.py)."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -93,11 +106,18 @@ class RecordAdmin(SafeAutocompleteMixin, VersionAdmin):
             request._concurrent_edit = True
             self.message_user(
                 request,
-                f"{error} Your save was not applied: nothing was overwritten. Reload to see "
-                "their version, then make your change again.",
+                gettext("%(error)s Your save was not applied: nothing was overwritten. Reload "
+                        "to see their version, then make your change again.") % {"error": error},
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        given = "outdated_language" in form.changed_data
+        request._outdated_language_given = given
+        if given:
+            keep_translation_flag(obj, form.cleaned_data["outdated_language"])
 
     def _reversion_revisionform_view(self, request, version, *args, **kwargs):
         # django-reversion reverts with delete=True: rows added since the version (citations,
@@ -118,7 +138,7 @@ def _may_delete_anything_in_the_record(user):
     )
 
 
-class CitationInline(SafeAutocompleteMixin, admin.StackedInline):
+class CitationInline(SafeAutocompleteMixin, TranslationStackedInline):
     model = Citation
     form = VersionedInlineForm
     formset = CitationRequiredFormSet
@@ -133,7 +153,7 @@ class CitationInline(SafeAutocompleteMixin, admin.StackedInline):
 
 class EventCitationInline(CitationInline):
     fk_name = "event"
-    verbose_name_plural = "citations (numbered notes, in this order)"
+    verbose_name_plural = _("citations (numbered notes, in this order)")
 
 
 class StatementCitationInline(CitationInline):
@@ -141,8 +161,9 @@ class StatementCitationInline(CitationInline):
     fields = ["source", "excerpt", "is_summary", "note", "opened_version"]
 
 
-class EventActorInline(SafeAutocompleteMixin, admin.TabularInline):
+class EventActorInline(SafeAutocompleteMixin, TranslationTabularInline):
     model = EventActor
+    form = TranslatedRowForm
     fields = ["actor", "role"]
     autocomplete_fields = ["actor"]
     extra = 1
@@ -155,7 +176,7 @@ class EventPlaceInline(SafeAutocompleteMixin, admin.TabularInline):
     extra = 1
 
 
-class StatementInline(SafeAutocompleteMixin, admin.StackedInline):
+class StatementInline(SafeAutocompleteMixin, TranslationStackedInline):
     model = Statement
     form = StatementInlineForm
     fk_name = "event"
@@ -186,11 +207,11 @@ class ClaimsFilter(admin.SimpleListFilter):
     """Events with or without a published per-source claim (the attention queue lists disputed
     events without one: events/curation_queue.py)."""
 
-    title = "per-source claims"
+    title = _("per-source claims")
     parameter_name = "claims"
 
     def lookups(self, request, model_admin):
-        return [("yes", "with a published claim"), ("none", "without a published claim")]
+        return [("yes", _("with a published claim")), ("none", _("without a published claim"))]
 
     def queryset(self, request, queryset):
         with_claims = Q(claims__status=Status.PUBLISHED)
@@ -201,6 +222,38 @@ class ClaimsFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TranslationOutdatedFilter(admin.SimpleListFilter):
+    """The attention queue's "translation out of date" lines (events/curation_queue.py): the
+    language left behind when only the other one changed."""
+
+    title = _("translation out of date")
+    parameter_name = "outdated"
+
+    def lookups(self, request, model_admin):
+        return [("ru", _("Russian")), ("en", _("English"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("ru", "en"):
+            return queryset.filter(outdated_language=self.value())
+        return queryset
+
+
+class RussianMissingFilter(admin.SimpleListFilter):
+    """The attention queue's "not yet translated into Russian" lines: the item's main text
+    (title, name, question) has no Russian yet."""
+
+    title = _("Russian translation")
+    parameter_name = "russian"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("not yet written"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return russian_missing(queryset)
+        return queryset
+
+
 @admin.register(Event)
 class EventAdmin(SpreadsheetAdminMixin, ReviewedAdminMixin, RecordAdmin):
     form = EventAdminForm
@@ -208,10 +261,11 @@ class EventAdmin(SpreadsheetAdminMixin, ReviewedAdminMixin, RecordAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", ("start", "end"), ("sort_as", "day_order"),
                            "category", "location", "summary", "opened_version"]}),
-        ("Publication and verification", {
+        (_("Publication and verification"), {
             "fields": ["status", "verification", "verification_note", ("created_at", "updated_at")]
         }),
-        ("Review", {"fields": list(ReviewedAdminMixin.review_fields)}),
+        (_("Translation"), {"fields": ["outdated_language"]}),
+        (_("Review"), {"fields": list(ReviewedAdminMixin.review_fields)}),
     ]
     readonly_fields = ["created_at", "updated_at"]
     prepopulated_fields = {"slug": ["title"]}
@@ -220,7 +274,7 @@ class EventAdmin(SpreadsheetAdminMixin, ReviewedAdminMixin, RecordAdmin):
         "title", "date_column", "category", "status", "verification", "citation_count_column"
     ]
     list_filter = ["status", StaleDraftFilter, "verification", ClaimsFilter, "category",
-                   "start_precision"]
+                   "start_precision", TranslationOutdatedFilter, RussianMissingFilter]
     search_fields = ["title", "summary", "slug", "actors__name"]
     date_hierarchy = "start_date"
     list_select_related = ["category"]
@@ -229,11 +283,11 @@ class EventAdmin(SpreadsheetAdminMixin, ReviewedAdminMixin, RecordAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_citation_count()
 
-    @admin.display(description="Date", ordering="sort_date")
+    @admin.display(description=_("Date"), ordering="sort_date")
     def date_column(self, event):
         return event.date_display
 
-    @admin.display(description="Citations", ordering="citation_count")
+    @admin.display(description=_("Citations"), ordering="citation_count")
     def citation_count_column(self, event):
         return event.citation_count
 
@@ -245,29 +299,30 @@ class EventAdmin(SpreadsheetAdminMixin, ReviewedAdminMixin, RecordAdmin):
 class StatementAdmin(ReviewedAdminMixin, RecordAdmin):
     form = StatementAdminForm
     actions = ["submit_for_review", "takedown"]
-    fields = ["kind", "quote", "speaker", "said_on", "venue", "event", "status", "opened_version",
-              *ReviewedAdminMixin.review_fields]
+    fields = ["kind", "quote", "rendering", "speaker", "said_on", "venue", "event", "status",
+              "outdated_language", "opened_version", *ReviewedAdminMixin.review_fields]
     autocomplete_fields = ["speaker", "event"]
     inlines = [StatementCitationInline]
     list_display = [
         "quote_column", "kind", "speaker", "date_column", "event", "status", "citations_column"
     ]
-    list_filter = ["status", StaleDraftFilter, "kind", "speaker__kind"]
+    list_filter = ["status", StaleDraftFilter, "kind", "speaker__kind",
+                   TranslationOutdatedFilter]
     search_fields = ["quote", "speaker__name", "venue"]
     list_select_related = ["speaker", "event"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations"))
 
-    @admin.display(description="Words")
+    @admin.display(description=_("Words"))
     def quote_column(self, statement):
         return short(statement.quote)
 
-    @admin.display(description="Date", ordering="date")
+    @admin.display(description=_("Date"), ordering="date")
     def date_column(self, statement):
         return statement.said_on
 
-    @admin.display(description="Citations", ordering="citation_count")
+    @admin.display(description=_("Citations"), ordering="citation_count")
     def citations_column(self, statement):
         return statement.citation_count
 
@@ -280,11 +335,11 @@ class StatementAdmin(ReviewedAdminMixin, RecordAdmin):
 class SourceMissingFilter(admin.SimpleListFilter):
     """What the attention queue lists of sources (events/curation_queue.py)."""
 
-    title = "missing"
+    title = _("missing")
     parameter_name = "missing"
 
     def lookups(self, request, model_admin):
-        return [("type", "type"), ("copy", "archived copy"), ("text", "archived text")]
+        return [("type", _("type")), ("copy", _("archived copy")), ("text", _("archived text"))]
 
     def queryset(self, request, queryset):
         missing = {"type": {"source_type": ""}, "copy": {"archive_url": ""},
@@ -295,12 +350,12 @@ class SourceMissingFilter(admin.SimpleListFilter):
 class ExcerptVerifiedFilter(admin.SimpleListFilter):
     """Excerpts checked at save against their source's archived text, or not (no text)."""
 
-    title = "excerpt verified against an archived text"
+    title = _("excerpt verified against an archived text")
     parameter_name = "verified"
 
     def lookups(self, request, model_admin):
-        return [("yes", "yes"), ("no", "no: the source has no archived text"),
-                ("summary", "a summary (not compared)")]
+        return [("yes", _("yes")), ("no", _("no: the source has no archived text")),
+                ("summary", _("a summary (not compared)"))]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -321,7 +376,7 @@ class ArchivedTextInline(admin.StackedInline):
     extra = 0
     max_num = 1
     can_delete = False
-    verbose_name_plural = "archived text (curators only, never shown to readers)"
+    verbose_name_plural = _("archived text (curators only, never shown to readers)")
 
 
 @admin.register(SourceArticle)
@@ -329,26 +384,27 @@ class SourceArticleAdmin(RecordAdmin):
     form = SourceArticleAdminForm
     inlines = [ArchivedTextInline]
     fields = [
-        "title", "slug", "publisher", "source_type", "url", ("archive_url", "archived_on"),
-        "published", "author", "language", "archive_filename", "notes", "cited_by",
-        "opened_version",
+        "title", "english_gloss", "slug", "publisher", "source_type", "url",
+        ("archive_url", "archived_on"), "published", "author", "language", "archive_filename",
+        "notes", "outdated_language", "cited_by", "opened_version",
     ]
     readonly_fields = ["cited_by"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["publisher"]
     list_display = ["title", "publisher", "source_type", "date_column", "citations_column"]
-    list_filter = ["source_type", SourceMissingFilter, "language", "publisher"]
+    list_filter = ["source_type", SourceMissingFilter, "language", "publisher",
+                   TranslationOutdatedFilter, RussianMissingFilter]
     search_fields = ["title", "author", "url", "publisher__name"]
     list_select_related = ["publisher"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations"))
 
-    @admin.display(description="Published", ordering="published_date")
+    @admin.display(description=_("Published"), ordering="published_date")
     def date_column(self, source):
         return source.published or "—"
 
-    @admin.display(description="Citations", ordering="citation_count")
+    @admin.display(description=_("Citations"), ordering="citation_count")
     def citations_column(self, source):
         return source.citation_count
 
@@ -357,7 +413,7 @@ class SourceArticleAdmin(RecordAdmin):
         if formset.model is ArchivedText and formset.has_changed():
             _warn_of_unverified_excerpts(request, self, form.instance)
 
-    @admin.display(description="What cites it")
+    @admin.display(description=_("What cites it"))
     def cited_by(self, source):
         citations = source.citations.select_related("event", "statement__speaker")
         rows = []
@@ -367,7 +423,7 @@ class SourceArticleAdmin(RecordAdmin):
             url = reverse(f"admin:events_{meta.model_name}_change", args=[target.pk])
             rows.append((url, meta.verbose_name.capitalize(), short(str(target))))
         if not rows:
-            return "Nothing yet. A source that something cites cannot be deleted."
+            return gettext("Nothing yet. A source that something cites cannot be deleted.")
         return format_html(
             "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}: {}</a></li>', rows)
         )
@@ -377,11 +433,13 @@ class SourceArticleAdmin(RecordAdmin):
 class ActorAdmin(RecordAdmin):
     form = ActorAdminForm
     fields = ["name", "slug", "kind", "protected_identity", "naming", "naming_note",
-              "aliases", "affiliation", "description", "url", "opened_version"]
+              "aliases", "affiliation", "description", "url", "outdated_language",
+              "opened_version"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["affiliation"]
     list_display = ["name", "kind", "affiliation", "protected_identity", "naming"]
-    list_filter = ["kind", "protected_identity", "naming"]
+    list_filter = ["kind", "protected_identity", "naming", TranslationOutdatedFilter,
+                   RussianMissingFilter]
     search_fields = ["name", "aliases", "slug"]
     list_select_related = ["affiliation"]
 
@@ -389,15 +447,16 @@ class ActorAdmin(RecordAdmin):
 @admin.register(Category)
 class CategoryAdmin(RecordAdmin):
     form = CategoryAdminForm
-    fields = ["name", "slug", "description", "opened_version"]
+    fields = ["name", "slug", "description", "outdated_language", "opened_version"]
     prepopulated_fields = {"slug": ["name"]}
     list_display = ["name", "slug", "event_count"]
+    list_filter = [TranslationOutdatedFilter, RussianMissingFilter]
     search_fields = ["name"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(event_count=Count("events"))
 
-    @admin.display(description="Events", ordering="event_count")
+    @admin.display(description=_("Events"), ordering="event_count")
     def event_count(self, category):
         return category.event_count
 
@@ -413,11 +472,11 @@ class CitationAdmin(ReviewedAdminMixin, RecordAdmin):
     search_fields = ["excerpt", "source__title", "event__title", "statement__quote"]
     list_select_related = ["source", "event", "statement__speaker"]
 
-    @admin.display(description="Supports")
+    @admin.display(description=_("Supports"))
     def cites(self, citation):
         return citation.event or citation.statement
 
-    @admin.display(description="Excerpt")
+    @admin.display(description=_("Excerpt"))
     def excerpt_column(self, citation):
         return short(citation.excerpt)
 
@@ -432,11 +491,16 @@ def _warn_of_unverified_excerpts(request, model_admin, source):
     broken = [citation for citation in source.citations.filter(is_summary=False)
               if citation.archive_problem(text)]
     if broken:
-        listed = ", ".join(f"citation {citation.pk}" for citation in broken[:10])
+        listed = ", ".join(gettext("citation %(number)s") % {"number": citation.pk}
+                           for citation in broken[:10])
+        listed += "…" if len(broken) > 10 else ""
         model_admin.message_user(
             request,
-            f"The archived text no longer holds {len(broken)} excerpt(s) cited from this "
-            f"source ({listed}{'…' if len(broken) > 10 else ''}): correct them, or the text.",
+            ngettext("The archived text no longer holds %(count)d excerpt cited from this "
+                     "source (%(listed)s): correct it, or the text.",
+                     "The archived text no longer holds %(count)d excerpts cited from this "
+                     "source (%(listed)s): correct them, or the text.",
+                     len(broken)) % {"count": len(broken), "listed": listed},
             messages.WARNING,
         )
 
@@ -457,20 +521,20 @@ class CorrectionReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description="What is wrong")
+    @admin.display(description=_("What is wrong"))
     def message_column(self, report):
         return short(report.message)
 
-    @admin.display(description="Source given", boolean=True)
+    @admin.display(description=_("Source given"), boolean=True)
     def source_column(self, report):
         return bool(report.source_url)
 
-    @admin.display(description="Event")
+    @admin.display(description=_("Event"))
     def event_link(self, report):
         url = reverse("admin:events_event_change", args=[report.event_id])
         return format_html('<a href="{}">{}</a>', url, report.event)
 
-    @admin.display(description="Source showing it")
+    @admin.display(description=_("Source showing it"))
     def source_link(self, report):
         if not report.source_url:
             return "—"
@@ -482,21 +546,21 @@ class CorrectionReportAdmin(admin.ModelAdmin):
 class PlaceAdmin(RecordAdmin):
     form = PlaceAdminForm
     fields = ["name", "slug", "kind", ("latitude", "longitude"), "radius_km", "sensitive",
-              "aliases", "description", "opened_version"]
+              "aliases", "description", "outdated_language", "opened_version"]
     prepopulated_fields = {"slug": ["name"]}
     list_display = ["name", "kind", "radius_km", "sensitive", "event_count"]
-    list_filter = ["kind", "sensitive"]
+    list_filter = ["kind", "sensitive", TranslationOutdatedFilter, RussianMissingFilter]
     search_fields = ["name", "aliases", "slug"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(event_count=Count("event_places"))
 
-    @admin.display(description="Events", ordering="event_count")
+    @admin.display(description=_("Events"), ordering="event_count")
     def event_count(self, place):
         return place.event_count
 
 
-class ClaimValueInline(SafeAutocompleteMixin, admin.StackedInline):
+class ClaimValueInline(SafeAutocompleteMixin, TranslationStackedInline):
     model = ClaimValue
     form = ClaimValueInlineForm
     formset = CitationRequiredFormSet
@@ -519,18 +583,18 @@ class ClaimValueInline(SafeAutocompleteMixin, admin.StackedInline):
 class ClaimAdmin(ReviewedAdminMixin, RecordAdmin):
     form = ClaimAdminForm
     fields = ["question", "slug", "events", ("headline", "order"), "conclusion", "status",
-              "opened_version"]
+              "outdated_language", "opened_version"]
     prepopulated_fields = {"slug": ["question"]}
     autocomplete_fields = ["events"]
     inlines = [ClaimValueInline]
     list_display = ["question", "headline", "order", "status", "values_column"]
-    list_filter = ["status", "headline"]
+    list_filter = ["status", "headline", TranslationOutdatedFilter, RussianMissingFilter]
     search_fields = ["question", "slug", "values__value", "events__title"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(value_count=Count("values"))
 
-    @admin.display(description="Values", ordering="value_count")
+    @admin.display(description=_("Values"), ordering="value_count")
     def values_column(self, claim):
         return claim.value_count
 

@@ -6,10 +6,13 @@ not contain its quote.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .history import changes_since
+from .languages import DEFAULT, translated_fields
 from .models import (
     Actor,
     Category,
@@ -25,7 +28,44 @@ from .models import (
 from .partial_dates import PartialDateFormField, PartialDateFormMixin
 
 
-class VersionedModelForm(forms.ModelForm):
+class PlainNamesMeanEnglish:
+    """The admin's forms show a translated field once per language (title_en, title_ru:
+    django-modeltranslation). Data that gives a field by its plain name ("title"), as a
+    client written before the record was translated does, is read as its English, the
+    record's default language, as review.propose_change reads it. A browser never sends one
+    (the form has no such input), so where both are given the plain name is the one the
+    client changed."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = self._plain_names_as_default_language(data, kwargs.get("prefix"))
+        super().__init__(data, *args, **kwargs)
+
+    def _plain_names_as_default_language(self, data, prefix):
+        translated = translated_fields(self._meta.model)
+        renamed = None
+        for name in translated:
+            plain = f"{prefix}-{name}" if prefix else name
+            default = f"{plain}_{DEFAULT}"
+            if plain in data:
+                renamed = renamed if renamed is not None else data.copy()
+                renamed[default] = data[plain]
+        return data if renamed is None else renamed
+
+    def _update_errors(self, errors):
+        # The model's rules name the plain field ({"verification_note": ...}): shown on its
+        # English input, the one they check.
+        if hasattr(errors, "error_dict"):
+            translated = translated_fields(self._meta.model)
+            for name in [name for name in errors.error_dict if name in translated
+                         and name not in self.fields]:
+                default = f"{name}_{DEFAULT}"
+                key = default if default in self.fields else NON_FIELD_ERRORS
+                errors.error_dict.setdefault(key, []).extend(errors.error_dict.pop(name))
+        super()._update_errors(errors)
+
+
+class VersionedModelForm(PlainNamesMeanEnglish, forms.ModelForm):
     """Carries the version the curator opened, so a save over someone else's is refused.
 
     The check here gives a form error that lists what the other curator changed, with the
@@ -52,19 +92,21 @@ class VersionedModelForm(forms.ModelForm):
         return cleaned_data
 
     def _conflict_message(self, opened):
-        what = self.instance._meta.verbose_name
-        message = (
-            f"Someone else saved this {what} after you opened it (you opened version "
-            f"{opened}; it is now at version {self.instance.version}). Nothing of yours has been "
-            "saved yet and your edits are still in the form below. "
-        )
+        message = gettext(
+            "Someone else saved this %(item)s after you opened it (you opened version "
+            "%(opened)s; it is now at version %(now)s). Nothing of yours has been saved yet and "
+            "your edits are still in the form below. "
+        ) % {"item": self.instance._meta.verbose_name, "opened": opened,
+             "now": self.instance.version}
         changes = changes_since(self.instance, opened) if opened else None
         if changes:
             listed = "; ".join(
-                f"{name}: now “{short(str(value), 120)}”" for name, value in changes
+                gettext("%(field)s: now “%(value)s”") % {"field": name,
+                                                         "value": short(str(value), 120)}
+                for name, value in changes
             )
-            message += f"They changed {listed}. "
-        message += (
+            message += gettext("They changed %(changes)s. ") % {"changes": listed}
+        message += gettext(
             "Open the current version in another tab, bring your changes in line with it, then "
             "reload this page and save again."
         )
@@ -72,6 +114,10 @@ class VersionedModelForm(forms.ModelForm):
 
     def _saves_the_instance(self):
         return True
+
+
+class TranslatedRowForm(PlainNamesMeanEnglish, forms.ModelForm):
+    """An inline row with translated fields and no version of its own (an event's actors)."""
 
 
 class VersionedInlineForm(VersionedModelForm):
@@ -107,19 +153,19 @@ class CitationRequiredFormSet(BaseInlineFormSet):
 class StatementInlineForm(PartialDateFormMixin, VersionedInlineForm):
     """A statement entered with its event, and the citation that carries its quote."""
 
-    said_on = PartialDateFormField(label="Date")
+    said_on = PartialDateFormField(label=_("Date"))
     cite_source = forms.ModelChoiceField(
         queryset=SourceArticle.objects.all(),
         required=False,
-        label="Cited in",
-        help_text="The source article the quote is taken from.",
+        label=_("Cited in"),
+        help_text=_("The source article the quote is taken from."),
     )
     cite_excerpt = forms.CharField(
         required=False,
-        label="Excerpt",
+        label=_("Excerpt"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The passage of that source containing the quote, verbatim (for reported "
-        "speech, the passage that reports it).",
+        help_text=_("The passage of that source containing the quote, verbatim (for reported "
+                    "speech, the passage that reports it)."),
     )
 
     class Meta:
@@ -131,7 +177,7 @@ class StatementInlineForm(PartialDateFormMixin, VersionedInlineForm):
         cleaned_data = super().clean()
         source, excerpt = cleaned_data.get("cite_source"), cleaned_data.get("cite_excerpt", "")
         if bool(source) != bool(excerpt.strip()):
-            raise ValidationError("Give both the source and the excerpt, or neither.")
+            raise ValidationError(gettext("Give both the source and the excerpt, or neither."))
         quote = cleaned_data.get("quote", "")
         # The statement's own rules, asked of the statement and its citation as this form
         # would save them: the citation must carry a quote (Statement.citation_problem), and a
@@ -176,26 +222,27 @@ class ReviewFields(forms.Form):
     """The review fields of a reviewed item's change form (events/admin_review.py)."""
 
     submit_for_review = forms.BooleanField(
-        label="Submit for review", required=False,
-        help_text="Drafts: put this draft in the editors' queue when you save it. It is "
-        "published once an editor other than you approves it. (A published item needs no "
-        "tick: every save of it is a change that waits for review.)",
+        label=_("Submit for review"), required=False,
+        help_text=_("Drafts: put this draft in the editors' queue when you save it. It is "
+                    "published once an editor other than you approves it. (A published item "
+                    "needs no tick: every save of it is a change that waits for review.)"),
     )
     review_note = forms.CharField(
-        label="Note to the reviewer", required=False,
+        label=_("Note to the reviewer"), required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="What you changed and on what evidence (“Date corrected: the AP dates it 2 "
-        "April.”). The editor sees it; it is kept in the history.",
+        help_text=_("What you changed and on what evidence (“Date corrected: the AP dates it 2 "
+                    "April.”). The editor sees it; it is kept in the history."),
     )
 
 
 class EventAdminForm(PartialDateFormMixin, ReviewFields, VersionedModelForm):
-    start = PartialDateFormField(label="Date")
+    start = PartialDateFormField(label=_("Date"))
     end = PartialDateFormField(
-        label="End date", required=False, help_text="Only for events that lasted; same format."
+        label=_("End date"), required=False,
+        help_text=_("Only for events that lasted; same format."),
     )
     day_order = forms.IntegerField(
-        label="Order within the day", required=False, min_value=0, max_value=32767,
+        label=_("Order within the day"), required=False, min_value=0, max_value=32767,
         help_text=Event._meta.get_field("day_order").help_text,
     )
 
@@ -209,14 +256,14 @@ class EventAdminForm(PartialDateFormMixin, ReviewFields, VersionedModelForm):
                   "location", "summary", "status", "verification", "verification_note"]
 
 class StatementAdminForm(PartialDateFormMixin, ReviewFields, VersionedModelForm):
-    said_on = PartialDateFormField(label="Date")
+    said_on = PartialDateFormField(label=_("Date"))
 
     class Meta:
         model = Statement
         fields = ["kind", "quote", "speaker", "said_on", "venue", "event", "status"]
 
 class SourceArticleAdminForm(PartialDateFormMixin, VersionedModelForm):
-    published = PartialDateFormField(label="Publication date", required=False)
+    published = PartialDateFormField(label=_("Publication date"), required=False)
 
     class Meta:
         model = SourceArticle
@@ -233,7 +280,12 @@ class ActorAdminForm(VersionedModelForm):
 class CategoryAdminForm(VersionedModelForm):
     class Meta:
         model = Category
-        fields = ["name", "slug", "description"]
+        fields = ["name", "slug", "description", "outdated_language"]
+
+    def clean_name_ru(self):
+        # The Russian name is unique but optional: "not written yet" is NULL, so that two
+        # categories without one are not taken for two with the same name.
+        return self.cleaned_data.get("name_ru") or None
 
 
 class PlaceAdminForm(VersionedModelForm):
@@ -256,8 +308,9 @@ class CitationAdminForm(VersionedModelForm):
         if self.instance.pk is None and parent is not None and (
                 parent.status == Status.PUBLISHED):
             raise ValidationError(
-                f"{parent._meta.verbose_name.capitalize()} “{parent}” is published: add the "
-                "citation on its own page, where the change waits for an editor's review.",
+                gettext("%(kind)s “%(item)s” is published: add the citation on its own page, "
+                        "where the change waits for an editor's review.")
+                % {"kind": parent._meta.verbose_name.capitalize(), "item": parent},
                 code="reviewed",
             )
         return cleaned_data
@@ -273,9 +326,9 @@ class ClaimValueInlineForm(PartialDateFormMixin, VersionedInlineForm):
     """One source's value of a claim; its date defaults to the source's publication date."""
 
     reported = PartialDateFormField(
-        label="Date", required=False,
-        help_text="When the source said it, if not its publication date (leave empty then). "
-        "Same format as every date: 2017-04-01, April 2017, c. April 2017.",
+        label=_("Date"), required=False,
+        help_text=_("When the source said it, if not its publication date (leave empty "
+                    "then). Same format as every date: 2017-04-01, April 2017, c. April 2017."),
     )
 
     class Meta:

@@ -13,7 +13,10 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from reversion import revisions as reversion_state
 
 from . import attention, preview, review
@@ -40,22 +43,23 @@ class ReviewedAdminMixin:
             fields.append("status")
         return fields
 
-    @admin.display(description="Review")
+    @admin.display(description=_("Review"))
     def review_state(self, obj):
         if obj is None or obj.pk is None:
-            return "Save as a draft, then submit for review."
+            return gettext("Save as a draft, then submit for review.")
         pending = review.pending_review(obj)
         public = review.is_public(obj)
         if pending is None:
-            return ("Published. Saving proposes a change for an editor to review; readers keep "
-                    "this version meanwhile." if public else
-                    "Draft, not submitted for review.")
+            return (gettext("Published. Saving proposes a change for an editor to review; "
+                            "readers keep this version meanwhile.") if public else
+                    gettext("Draft, not submitted for review."))
         return format_html(
-            '{} by {} on {:%d %b %Y %H:%M}. <a href="{}">Open the review</a> · '
-            '<a href="{}">Preview</a>',
-            pending.get_kind_display(), pending.author.get_username(), pending.created_at,
-            reverse("admin:events_review_change", args=[pending.pk]),
-            preview.review_preview_path(pending),
+            gettext('{kind} by {author} on {when}. <a href="{review}">Open the review</a> · '
+                    '<a href="{preview}">Preview</a>'),
+            kind=pending.get_kind_display(), author=pending.author.get_username(),
+            when=date_format(pending.created_at, "DATETIME_FORMAT"),
+            review=reverse("admin:events_review_change", args=[pending.pk]),
+            preview=preview.review_preview_path(pending),
         )
 
     # Saving.
@@ -95,8 +99,9 @@ class ReviewedAdminMixin:
             recovered.status = Status.DRAFT
             recovered.save()
         review.submit_new(recovered, request.user, "Recovered after deletion.")
-        self.message_user(request, "It was published before its deletion: it comes back as a "
-                          "draft, submitted for an editor's review.", messages.WARNING)
+        self.message_user(request, gettext("It was published before its deletion: it comes back "
+                                           "as a draft, submitted for an editor's review."),
+                          messages.WARNING)
 
     def _proposed_instead(self, request, obj, run):
         before = review.snapshot(obj)
@@ -122,20 +127,24 @@ class ReviewedAdminMixin:
             reversion_state._update_frame(db_versions=versions_before)
         del storage._queued_messages[queued:]  # "changed successfully" is not true here
         changes = review.changes_between(before, after)
+        if not getattr(request, "_outdated_language_given", False):
+            # Only the save's own guess (events/languages.py): made again at approval.
+            changes.pop("outdated_language", None)
         if not changes:
-            self.message_user(request, "Nothing changed: no review needed.", messages.INFO)
+            self.message_user(request, gettext("Nothing changed: no review needed."),
+                              messages.INFO)
             return response
         try:
             pending = review.propose_change(obj, changes, request.user,
                                             getattr(request, "_review_note", ""))
         except ValidationError as error:
-            self.message_user(request, "Not proposed: " + " ".join(error.messages),
-                              messages.ERROR)
+            self.message_user(request, gettext("Not proposed: %(why)s") % {
+                "why": " ".join(error.messages)}, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
         self.message_user(request, format_html(
-            "Your change to “{}” awaits review by an editor; readers see the published "
-            'version until it is approved. <a href="{}">Preview it</a>.',
-            obj, preview.review_preview_path(pending)), messages.SUCCESS)
+            gettext("Your change to “{item}” awaits review by an editor; readers see the "
+                    'published version until it is approved. <a href="{preview}">Preview it</a>.'),
+            item=obj, preview=preview.review_preview_path(pending)), messages.SUCCESS)
         return response
 
     def save_model(self, request, obj, form, change):
@@ -161,20 +170,21 @@ class ReviewedAdminMixin:
             submitted.append(obj)
         if submitted:
             self.message_user(
-                request, f"Submitted for review: {', '.join(str(o) for o in submitted[:10])}. "
-                "An editor other than you publishes it.", messages.SUCCESS)
+                request, gettext("Submitted for review: %(items)s. An editor other than you "
+                                 "publishes it.") % {"items": _listed(submitted)},
+                messages.SUCCESS)
         if refused:
             self.message_user(
-                request, "Not submitted, no citation yet: "
-                + ", ".join(str(o) for o in refused[:10]), messages.ERROR)
+                request, gettext("Not submitted, no citation yet: %(items)s") % {
+                    "items": _listed(refused)}, messages.ERROR)
 
     # Actions.
 
-    @admin.action(description="Submit selected drafts for review", permissions=["change"])
+    @admin.action(description=_("Submit selected drafts for review"), permissions=["change"])
     def submit_for_review(self, request, queryset):
         self._submit(request, list(queryset))
 
-    @admin.action(description="Take down at once (to protect someone)…",
+    @admin.action(description=_("Take down at once (to protect someone)…"),
                   permissions=["change"])
     def takedown(self, request, queryset):
         published = list(queryset.filter(status=Status.PUBLISHED))
@@ -183,16 +193,17 @@ class ReviewedAdminMixin:
             for obj in published:
                 review.takedown(obj, request.user, reason)
             self.message_user(
-                request, f"Taken down at once: {', '.join(str(o) for o in published[:10])}. "
-                "Readers no longer see it; the reason is in its history.", messages.WARNING)
+                request, gettext("Taken down at once: %(items)s. Readers no longer see it; the "
+                                 "reason is in its history.") % {"items": _listed(published)},
+                messages.WARNING)
             return None
         if not published:
-            self.message_user(request, "None of the selected items is published.",
+            self.message_user(request, gettext("None of the selected items is published."),
                               messages.INFO)
             return None
         return TemplateResponse(request, "admin/events/takedown.html", {
             **self.admin_site.each_context(request),
-            "title": "Take down at once",
+            "title": gettext("Take down at once"),
             "opts": self.model._meta,
             "objects": published,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
@@ -210,14 +221,20 @@ class ReviewedAdminMixin:
         return super().history_view(request, object_id, extra_context)
 
 
+def _listed(items):
+    return ", ".join(str(item) for item in items[:10])
+
+
 class StaleDraftFilter(admin.SimpleListFilter):
     """The attention queue's "drafts untouched for a week" (events/attention.py)."""
 
-    title = "untouched"
+    title = _("untouched")
     parameter_name = "stale"
 
     def lookups(self, request, model_admin):
-        return [("yes", f"for {attention.stale_draft_days()} days or more")]
+        days = attention.stale_draft_days()
+        return [("yes", ngettext("for %(days)d day or more", "for %(days)d days or more", days)
+                 % {"days": days})]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -226,11 +243,11 @@ class StaleDraftFilter(admin.SimpleListFilter):
 
 
 class MineFilter(admin.SimpleListFilter):
-    title = "whose"
+    title = _("whose")
     parameter_name = "mine"
 
     def lookups(self, request, model_admin):
-        return [("mine", "Mine"), ("others", "Others'")]
+        return [("mine", _("Mine")), ("others", _("Others'"))]
 
     def queryset(self, request, queryset):
         if self.value() == "mine":
@@ -242,12 +259,12 @@ class MineFilter(admin.SimpleListFilter):
 
 class ReviewDecisionForm(forms.Form):
     checked = forms.MultipleChoiceField(
-        label="What you checked", required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("What you checked"), required=False, widget=forms.CheckboxSelectMultiple,
         choices=list(review.REVIEW_CHECKS.items()),
     )
     review_comment = forms.CharField(
-        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required to send back: what the author must do. Kept in the history.",
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to send back: what the author must do. Kept in the history."),
     )
 
 
@@ -281,17 +298,17 @@ class ReviewAdmin(admin.ModelAdmin):
             try:
                 if verdict == "approve":
                     review.approve(current, request.user, comment, form.cleaned_data["checked"])
-                    self.message_user(request, f"Approved: readers now see “{current.label}”.",
-                                      messages.SUCCESS)
+                    self.message_user(request, gettext("Approved: readers now see “%(item)s”.")
+                                      % {"item": current.label}, messages.SUCCESS)
                 elif verdict == "send_back":
                     review.send_back(current, request.user, comment)
-                    self.message_user(request, f"Sent back to {current.author.get_username()}.",
-                                      messages.SUCCESS)
+                    self.message_user(request, gettext("Sent back to %(author)s.") % {
+                        "author": current.author.get_username()}, messages.SUCCESS)
                 elif verdict == "withdraw":
                     review.withdraw(current, request.user)
-                    self.message_user(request, "Withdrawn.", messages.SUCCESS)
+                    self.message_user(request, gettext("Withdrawn."), messages.SUCCESS)
                 else:
-                    raise ValidationError("Choose approve, send back or withdraw.")
+                    raise ValidationError(gettext("Choose approve, send back or withdraw."))
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:

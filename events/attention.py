@@ -19,6 +19,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def stale_draft_days():
 
 # Review's own sections.
 
-@section("Review", order=10)
+@section(_("Review"), order=10)
 def review_lines(request):
     from . import review
     from .models import Review
@@ -95,14 +97,14 @@ def review_lines(request):
     )
     changelist = reverse("admin:events_review_changelist")
     if editor:
-        yield Line("Changes awaiting your review (others')", counts["others"],
+        yield Line(gettext("Changes awaiting your review (others')"), counts["others"],
                    f"{changelist}?state__exact=pending&mine=others")
     else:
-        yield Line("Others' changes awaiting an editor", counts["others"],
+        yield Line(gettext("Others' changes awaiting an editor"), counts["others"],
                    f"{changelist}?state__exact=pending&mine=others")
-    yield Line("Your changes awaiting review", counts["mine"],
+    yield Line(gettext("Your changes awaiting review"), counts["mine"],
                f"{changelist}?state__exact=pending&mine=mine")
-    yield Line("Your changes sent back in the last 30 days", counts["sent_back"],
+    yield Line(gettext("Your changes sent back in the last 30 days"), counts["sent_back"],
                f"{changelist}?state__exact=sent_back&mine=mine")
 
 
@@ -117,15 +119,21 @@ def stale_drafts_of(queryset):
     return queryset.filter(status=Status.DRAFT, updated_at__lt=cutoff).exclude(Exists(waiting))
 
 
-@section("Drafts", order=20)
+@section(_("Drafts"), order=20)
 def stale_drafts(request):
     from .models import Event, Statement
 
+    days = stale_draft_days()
+    labels = {
+        Event: ngettext("Draft events untouched for %(days)d day or more",
+                        "Draft events untouched for %(days)d days or more", days),
+        Statement: ngettext("Draft statements untouched for %(days)d day or more",
+                            "Draft statements untouched for %(days)d days or more", days),
+    }
     for model in (Event, Statement):
         opts = model._meta
         if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
             continue
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        yield Line(f"Draft {opts.verbose_name_plural} untouched for {stale_draft_days()} days "
-                   "or more", stale_drafts_of(model.objects.all()).count(),
+        yield Line(labels[model] % {"days": days}, stale_drafts_of(model.objects.all()).count(),
                    f"{url}?stale=yes")

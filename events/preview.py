@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from . import review
@@ -60,7 +61,7 @@ def staff_only(view):
         if not request.user.is_authenticated:
             return _private(redirect_to_login(request.get_full_path(), reverse("admin:login")))
         if not (request.user.is_active and request.user.is_staff):
-            return _refused(request, "Previews are for the record's curators and editors.", 403)
+            return _refused(request, gettext("Previews are for the record's curators and editors."), 403)
         return view(request, *args, **kwargs)
     return wrapper
 
@@ -78,7 +79,8 @@ def preview_item(request, model, pk):
         raise Http404("Only events and statements have previews.")
     item = get_object_or_404(PREVIEWABLE[model], pk=pk)
     item.status = Status.PUBLISHED  # as it would read once approved
-    banner = f"this {item._meta.verbose_name} as readers would see it once published."
+    banner = gettext("this %(item)s as readers would see it once published.") % {
+        "item": item._meta.verbose_name}
     return _item_page(request, item, {}, banner)
 
 
@@ -87,30 +89,31 @@ def preview_signed(request, token):
     try:
         data = signing.loads(token, salt=SALT, max_age=link_hours() * 3600)
     except signing.SignatureExpired:
-        return _refused(request, "This preview link has expired. Ask for a new one.", 403)
+        return _refused(request, gettext("This preview link has expired. Ask for a new one."), 403)
     except signing.BadSignature:
-        return _refused(request, "This preview link is not valid.", 403)
+        return _refused(request, gettext("This preview link is not valid."), 403)
     pending = Review.objects.filter(pk=data.get("review")).first() if isinstance(
         data, dict) else None
     if pending is None:
-        return _refused(request, "This preview link is not valid.", 403)
+        return _refused(request, gettext("This preview link is not valid."), 403)
     return _review_page(request, pending)
 
 
 def _review_page(request, pending):
     if pending.state != Review.State.PENDING or pending.kind == Review.Kind.TAKEDOWN:
-        return _refused(request, "This change is no longer awaiting review: there is nothing "
-                        "to preview.", 404)
+        return _refused(request, gettext("This change is no longer awaiting review: there is "
+                                         "nothing to preview."), 404)
     item, rows = review.proposed_item(pending)
     if item is None:
-        return _refused(request, "The item no longer exists.", 404)
+        return _refused(request, gettext("The item no longer exists."), 404)
     if pending.kind == Review.Kind.NEW:
         item.status = Status.PUBLISHED
-        banner = f"a new {item._meta.verbose_name} awaiting review, as readers would see it " \
-                 "once approved."
+        banner = gettext("a new %(item)s awaiting review, as readers would see it once "
+                         "approved.") % {"item": item._meta.verbose_name}
     else:
-        banner = f"a change to this {item._meta.verbose_name} awaiting review, as readers " \
-                 "would see it once approved. Readers see the published version meanwhile."
+        banner = gettext("a change to this %(item)s awaiting review, as readers would see it "
+                         "once approved. Readers see the published version meanwhile.") % {
+            "item": item._meta.verbose_name}
     return _item_page(request, item, rows, banner)
 
 

@@ -25,8 +25,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import CharField, TextField
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, override
 
+from .languages import DEFAULT, LANGUAGE_CODES, translated_fields
 from .models import (
     Actor,
     Citation,
@@ -44,31 +47,43 @@ logger = logging.getLogger(__name__)
 
 # The checks an editor confirms when approving (stored by key in Review.checked).
 REVIEW_CHECKS = {
-    "sources": "Each excerpt is in its source, and the source says what the item says",
-    "attribution": "Who said or did it matches the original report",
-    "dates": "Dates are as precise as the evidence, and no more",
-    "claims": "No claim is stronger than its sources; disagreements are shown",
-    "people_at_risk": "Nobody at risk is identifiable (names, places, details)",
+    "sources": gettext_lazy("Each excerpt is in its source, and the source says what the item "
+                            "says"),
+    "attribution": gettext_lazy("Who said or did it matches the original report"),
+    "dates": gettext_lazy("Dates are as precise as the evidence, and no more"),
+    "claims": gettext_lazy("No claim is stronger than its sources; disagreements are shown"),
+    "people_at_risk": gettext_lazy("Nobody at risk is identifiable (names, places, details)"),
 }
+
+
+
+def _in_each_language(model, columns):
+    """columns with each translated one replaced by its columns per language (excerpt_en,
+    excerpt_ru): a proposal carries both languages, never the field that reads the active one."""
+    translated = translated_fields(model)
+    return tuple(column for name in columns for column in (
+        [f"{name}_{code}" for code in LANGUAGE_CODES] if name in translated else [name]))
+
 
 # The items that go through review, and the related rows proposed with each, by the
 # relation's name: {relation: (model, the foreign key to the item, the editable columns)}.
 REVIEWED_MODELS = (Event, Statement, Citation, Claim)
-CITATION_COLUMNS = ("source_id", "excerpt", "is_summary", "note")
+CITATION_COLUMNS = _in_each_language(Citation, ("source_id", "excerpt", "is_summary", "note"))
 RELATED_ROWS = {
     Event: {
         "citations": (Citation, "event", CITATION_COLUMNS),
-        "participations": (EventActor, "event", ("actor_id", "role")),
+        "participations": (EventActor, "event", _in_each_language(EventActor,
+                                                                   ("actor_id", "role"))),
     },
     Statement: {"citations": (Citation, "statement", CITATION_COLUMNS)},
     Citation: {},
-    Claim: {"values": (ClaimValue, "claim", (
+    Claim: {"values": (ClaimValue, "claim", _in_each_language(ClaimValue, (
         "source_id", "value", "reported_date", "reported_precision", "reported_approximate",
-        "relies_on", "excerpt", "is_summary", "supersedes_id"))},
+        "relies_on", "excerpt", "is_summary", "supersedes_id")))},
 }
 # Columns a proposal never carries: bookkeeping, derived, or set only by review itself.
 NOT_PROPOSED = {"id", "version", "created_at", "updated_at", "sort_date", "search_vector",
-                "status"}
+                "status", "en_digest", "ru_digest"}
 
 
 class ReviewRefused(ValidationError):
@@ -109,11 +124,11 @@ def submit_new(obj, author, comment=""):
     """
     _check_reviewed(obj)
     if obj.pk is None:
-        raise ReviewRefused("Save the item as a draft before submitting it for review.")
+        raise ReviewRefused(gettext("Save the item as a draft before submitting it for review."))
     if isinstance(obj, Citation):
-        raise ReviewRefused("A citation is reviewed with its event or statement: submit that.")
+        raise ReviewRefused(gettext("A citation is reviewed with its event or statement: submit that."))
     if obj.status == Status.PUBLISHED:
-        raise ReviewRefused("This item is already published: propose a change to it instead.")
+        raise ReviewRefused(gettext("This item is already published: propose a change to it instead."))
     with transaction.atomic():
         waiting = pending_review(obj)
         if waiting is not None:
@@ -139,7 +154,7 @@ def propose_change(obj, changes, author, comment=""):
     """
     _check_reviewed(obj)
     if obj.pk is None:
-        raise ReviewRefused("Save the item first: only a saved item can have a pending change.")
+        raise ReviewRefused(gettext("Save the item first: only a saved item can have a pending change."))
     current = type(obj)._default_manager.get(pk=obj.pk)
     proposed = _copy(current)
     related = {}
@@ -147,15 +162,16 @@ def propose_change(obj, changes, author, comment=""):
         if name in RELATED_ROWS[type(obj)]:
             related[name] = value
         elif name in NOT_PROPOSED:
-            raise ReviewRefused(f"“{name}” cannot be proposed: publishing goes through review "
-                                "and unpublishing through a takedown.")
+            raise ReviewRefused(gettext("“%(field)s” cannot be proposed: publishing goes through "
+                                        "review and unpublishing through a takedown.")
+                                % {"field": name})
         else:
-            setattr(proposed, name, value)
+            setattr(proposed, _column_for(type(obj), name), value)
     stored = _column_changes(current, proposed)
     for name, rows in related.items():
         stored[name] = _related_rows(current, name, rows)
     if not stored:
-        raise ReviewRefused("Nothing to review: the proposal is the same as the current item.")
+        raise ReviewRefused(gettext("Nothing to review: the proposal is the same as the current item."))
     _validate(current, stored)
     with transaction.atomic():
         return Review.objects.create(
@@ -173,20 +189,21 @@ def approve(review, editor, comment="", checked=()):
     """
     unknown = set(checked) - set(REVIEW_CHECKS)
     if unknown:
-        raise ReviewRefused(f"Unknown checks: {', '.join(sorted(unknown))}.")
+        raise ReviewRefused(gettext("Unknown checks: %(checks)s.") % {
+            "checks": ", ".join(sorted(unknown))})
     with transaction.atomic():
         review = _locked(review)
         _check_reviewer(review, editor)
         item = type(review.target)._default_manager.select_for_update().get(pk=review.object_id) \
             if review.target is not None else None
         if item is None:
-            raise ReviewRefused("The item no longer exists.")
+            raise ReviewRefused(gettext("The item no longer exists."))
         if review.base_version is not None and item.version != review.base_version:
-            raise ReviewRefused(
+            raise ReviewRefused(gettext(
                 "The item was changed after this was submitted (for instance by another "
                 "approved change or a takedown): send it back so the author can redo it "
                 "on the current version."
-            )
+            ))
         with reversion.create_revision():
             reversion.set_user(editor)
             reversion.set_comment(_history_comment("Approved", review, editor, comment, checked))
@@ -203,7 +220,7 @@ def approve(review, editor, comment="", checked=()):
 def send_back(review, editor, comment):
     """Return the change to its author with the reason (required); nothing is applied."""
     if not comment.strip():
-        raise ReviewRefused("Say what needs doing: the author sees your comment.")
+        raise ReviewRefused(gettext("Say what needs doing: the author sees your comment."))
     with transaction.atomic():
         review = _locked(review)
         _check_reviewer(review, editor)
@@ -217,7 +234,7 @@ def withdraw(review, user):
     with transaction.atomic():
         review = _locked(review)
         if review.author_id != user.pk:
-            raise ReviewRefused("Only its author can withdraw a change.")
+            raise ReviewRefused(gettext("Only its author can withdraw a change."))
         review.state = Review.State.WITHDRAWN
         review.save(update_fields=["state"])
     return review
@@ -231,12 +248,12 @@ def takedown(obj, user, reason):
     logs it.
     """
     if not isinstance(obj, Event | Statement):
-        raise ReviewRefused("Take down the event or statement the citation supports.")
+        raise ReviewRefused(gettext("Take down the event or statement the citation supports."))
     if not reason.strip():
-        raise ReviewRefused("Give the reason for the takedown: it is kept in the history.")
+        raise ReviewRefused(gettext("Give the reason for the takedown: it is kept in the history."))
     if not (user.is_active and user.is_staff
             and user.has_perm(f"events.change_{obj._meta.model_name}")):
-        raise ReviewRefused("Only curators and editors can take an item down.")
+        raise ReviewRefused(gettext("Only curators and editors can take an item down."))
     with transaction.atomic():
         item = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
         with reversion.create_revision():
@@ -268,9 +285,8 @@ def proposed_item(review):
         return None, {}
     if review.kind != Review.Kind.CHANGE:
         return item, {}
-    for column, value in review.changes.items():
-        if column not in RELATED_ROWS[type(item)]:
-            setattr(item, column, _python(type(item), column, value))
+    for column, value in _column_changes_of(type(item), review.changes):
+        setattr(item, column, _python(type(item), column, value))
     rows = {name: _build_rows(item, name, review.changes[name])
             for name in RELATED_ROWS[type(item)] if name in review.changes}
     return item, rows
@@ -282,19 +298,19 @@ def describe_changes(review):
     if item is None or review.kind != Review.Kind.CHANGE:
         return []
     described = []
+    for column, value in _column_changes_of(type(item), review.changes):
+        field = _field_of(type(item), column)
+        current, proposed = getattr(item, column), _python(type(item), column, value)
+        if field.is_relation:  # the related item's name, not its id
+            related = field.related_model._default_manager
+            current = getattr(item, field.name)
+            proposed = related.filter(pk=proposed).first() if proposed is not None else None
+        described.append((field.verbose_name, current, proposed))
     for column, value in review.changes.items():
         if column in RELATED_ROWS[type(item)]:
             current = [_row_words(row) for row in getattr(item, column).all()]
             proposed = [_row_words(row) for row in _build_rows(item, column, value)]
             described.append((column, "\n".join(current), "\n".join(proposed)))
-        else:
-            field = _field_of(type(item), column)
-            current, proposed = getattr(item, column), _python(type(item), column, value)
-            if field.is_relation:  # the related item's name, not its id
-                related = field.related_model._default_manager
-                current = getattr(item, field.name)
-                proposed = related.filter(pk=proposed).first() if proposed is not None else None
-            described.append((field.verbose_name, current, proposed))
     return described
 
 
@@ -302,9 +318,11 @@ def snapshot(obj):
     """obj as stored now: its proposable columns and its related rows (see changes_between)."""
     model = type(obj)
     fresh = model._default_manager.get(pk=obj.pk)
-    state = {field.attname: field.value_from_object(fresh) for field in _proposable_fields(model)}
+    state = {field.attname: _comparable(field, field.value_from_object(fresh))
+             for field in _proposable_fields(model)}
     for name, (_, _, columns) in RELATED_ROWS[model].items():
-        state[name] = [{"id": row.pk, **{c: getattr(row, c) for c in columns}}
+        state[name] = [{"id": row.pk, **{c: _comparable(_field_of(row, c), getattr(row, c))
+                                         for c in columns}}
                        for row in getattr(fresh, name).order_by("pk")]
     return state
 
@@ -344,12 +362,53 @@ def _field_of(model, column):
     for field in model._meta.concrete_fields:
         if column in (field.attname, field.name):
             return field
-    raise ReviewRefused(f"{model._meta.verbose_name.capitalize()} has no field “{column}”.")
+    raise ReviewRefused(gettext("%(item)s has no field “%(field)s”.") % {
+        "item": model._meta.verbose_name.capitalize(), "field": column})
+
+
+def _column_for(model, name):
+    """A translated field given by its plain name ("summary") means its English, the record's
+    default language, whatever language the writer's request is in: the plain attribute would
+    write the active language's column."""
+    return f"{name}_{DEFAULT}" if name in translated_fields(model) else name
+
+
+def _column_changes_of(model, changes):
+    """The (column, value) pairs of stored changes, without the related rows. A plain translated
+    name (stored by a proposal made before the record was translated) means its English, unless
+    the English column is there too."""
+    for column, value in changes.items():
+        if column in RELATED_ROWS[model]:
+            continue
+        target = _column_for(model, column)
+        if target != column and target in changes:
+            continue
+        yield target, value
+
+
+def keep_translation_flag(item, flag):
+    """Sets the "translation out of date" flag a curator gave by hand, after a save that made
+    its own guess (events/languages.py: a save that changes only the Russian flags the English):
+    whoever says the texts agree, or not, knows better than the fingerprints."""
+    if item.outdated_language != flag:
+        type(item)._default_manager.filter(pk=item.pk).update(outdated_language=flag)
+        item.outdated_language = flag
+
+
+def _comparable(field, value):
+    """A language's text not written yet is NULL in a row saved before the record was
+    translated and "" once a form has saved it: the same thing, not a change to review."""
+    if value is None and hasattr(field, "translated_field") and isinstance(
+            field, CharField | TextField):
+        return ""
+    return value
 
 
 def _proposable_fields(model):
+    translated = translated_fields(model)
     return [field for field in model._meta.concrete_fields
-            if field.editable and field.attname not in NOT_PROPOSED]
+            if field.editable and field.attname not in NOT_PROPOSED
+            and field.name not in translated]
 
 
 def _jsonable(value):
@@ -364,7 +423,8 @@ def _python(model, column, value):
 def _column_changes(current, proposed):
     changed = {}
     for field in _proposable_fields(type(current)):
-        before, after = field.value_from_object(current), field.value_from_object(proposed)
+        before = _comparable(field, field.value_from_object(current))
+        after = _comparable(field, field.value_from_object(proposed))
         if hasattr(after, "pk"):
             after = after.pk
         if before != after:
@@ -382,7 +442,8 @@ def _related_rows(item, name, rows):
             row = {"id": row.pk, **{c: getattr(row, c) for c in columns}}
         clean = {"id": row.get("id")}
         if clean["id"] is not None and clean["id"] not in existing:
-            raise ReviewRefused(f"Row {clean['id']} is not one of this item's {name}.")
+            raise ReviewRefused(gettext("Row %(row)s is not one of this item's %(rows)s.") % {
+                "row": clean["id"], "rows": name})
         base = existing.get(clean["id"])
         for column in columns:
             plain = column.removesuffix("_id")
@@ -390,6 +451,8 @@ def _related_rows(item, name, rows):
                 value = row[column]
             elif plain in row:
                 value = row[plain]
+            elif column.endswith(f"_{DEFAULT}") and column.removesuffix(f"_{DEFAULT}") in row:
+                value = row[column.removesuffix(f"_{DEFAULT}")]  # "excerpt": its English
             else:
                 value = getattr(base, column) if base is not None else _default(model, column)
             clean[column] = _jsonable(value.pk if hasattr(value, "pk") else value)
@@ -428,9 +491,18 @@ def _build_rows(item, name, rows):
 
 def _row_words(row):
     if isinstance(row, Citation):
-        summary = " (summary)" if row.is_summary else ""
-        return f"{row.source}{summary}: {row.excerpt}" + (f" [{row.note}]" if row.note else "")
-    return f"{row.actor}" + (f": {row.role}" if row.role else "")
+        summary = gettext(" (summary)") if row.is_summary else ""
+        return f"{row.source}{summary}: {_both(row, 'excerpt')}" + (
+            f" [{row.note}]" if row.note else "")
+    role = _both(row, "role")
+    return f"{row.actor}" + (f": {role}" if role else "")
+
+
+def _both(row, name):
+    """A translated column of a row in words, each language's text marked with its code."""
+    texts = [(code, getattr(row, f"{name}_{code}", "") or "") for code in LANGUAGE_CODES]
+    return " · ".join(text if code == DEFAULT else f"[{code}] {text}"
+                      for code, text in texts if text)
 
 
 def _validate(current, stored):
@@ -438,9 +510,8 @@ def _validate(current, stored):
     on each proposed row, and the citation a published item needs."""
     model = type(current)
     proposed = _copy(current)
-    for column, value in stored.items():
-        if column not in RELATED_ROWS[model]:
-            setattr(proposed, column, _python(model, column, value))
+    for column, value in _column_changes_of(model, stored):
+        setattr(proposed, column, _python(model, column, value))
     proposed.full_clean(exclude=["version"])
     for name, (_, parent, _) in RELATED_ROWS[model].items():
         # Rows kept as they are are checked too: a changed quote must still be in its excerpt.
@@ -464,12 +535,13 @@ def _locked(review):
 
 def _check_reviewer(review, editor):
     if review.state != Review.State.PENDING:
-        raise ReviewRefused(f"This is no longer awaiting review ({review.get_state_display()}).")
+        raise ReviewRefused(gettext("This is no longer awaiting review (%(state)s).") % {
+            "state": review.get_state_display()})
     if not is_editor(editor):
-        raise ReviewRefused("Only an editor (the Editors group) can review changes.")
+        raise ReviewRefused(gettext("Only an editor (the Editors group) can review changes."))
     if review.author_id == editor.pk:
-        raise ReviewRefused("An editor cannot approve or send back their own change: another "
-                            "editor must review it.")
+        raise ReviewRefused(gettext("An editor cannot approve or send back their own change: "
+                                    "another editor must review it."))
 
 
 def _close(review, editor, comment, checked):
@@ -481,10 +553,15 @@ def _close(review, editor, comment, checked):
 
 
 def _history_comment(verdict, review, editor, comment, checked):
+    with override(DEFAULT):  # the history is kept in one language, whoever reads the admin
+        return _history_comment_in_english(verdict, review, editor, comment, checked)
+
+
+def _history_comment_in_english(verdict, review, editor, comment, checked):
     lines = [f"{verdict} by {editor.get_username()} ({review.get_kind_display().lower()} "
              f"by {review.author.get_username()}, review {review.pk})."]
     if checked:
-        lines.append("Checked: " + "; ".join(REVIEW_CHECKS[key] for key in checked) + ".")
+        lines.append("Checked: " + "; ".join(str(REVIEW_CHECKS[key]) for key in checked) + ".")
     if comment:
         lines.append(f"Comment: {comment}")
     return "\n".join(lines)
@@ -501,11 +578,12 @@ def _publish(item):
 
 def _apply(item, changes):
     model = type(item)
-    for column, value in changes.items():
-        if column not in RELATED_ROWS[model]:
-            setattr(item, column, _python(model, column, value))
+    for column, value in _column_changes_of(model, changes):
+        setattr(item, column, _python(model, column, value))
     item.full_clean(exclude=["version"])
     item.save()
+    if "outdated_language" in changes:
+        keep_translation_flag(item, changes["outdated_language"])
     for name, (related_model, parent, columns) in RELATED_ROWS[model].items():
         if name not in changes:
             continue
@@ -518,12 +596,13 @@ def _apply(item, changes):
                 related_model._default_manager.create(**{parent: item}, **values)
                 continue
             if pk not in existing:
-                raise ReviewRefused(f"One of the proposed {name} was removed since: send the "
-                                    "change back to be redone.")
+                raise ReviewRefused(gettext("One of the proposed %(rows)s was removed since: "
+                                            "send the change back to be redone.") % {"rows": name})
             obj = existing[pk]
             if row.get("version") is not None and getattr(obj, "version", None) != row["version"]:
-                raise ReviewRefused(f"One of the {name} was changed since the proposal: send "
-                                    "it back to be redone on the current version.")
+                raise ReviewRefused(gettext("One of the %(rows)s was changed since the proposal: "
+                                            "send it back to be redone on the current version.")
+                                    % {"rows": name})
             kept.add(pk)
             if any(getattr(obj, c) != v for c, v in values.items()):
                 for column, value in values.items():

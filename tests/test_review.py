@@ -42,7 +42,7 @@ def test_a_change_is_pending_while_readers_keep_the_approved_version(record, cur
     }, curator)
     event.refresh_from_db()
     assert event.summary == before and event.citations.count() == 1
-    assert set(pending.changes) == {"summary", "start_date", "citations"}
+    assert set(pending.changes) == {"summary_en", "start_date", "citations"}
 
     review.approve(pending, editor)
     event.refresh_from_db()

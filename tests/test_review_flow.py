@@ -128,7 +128,7 @@ class TestChangeToAPublishedEvent:
         response = curator_client.post(url, form_data(curator_client.get(url)))
         assert response.status_code == 302
         assert Event.objects.get(pk=event.pk).summary == "Approved later wording."
-        assert Review.objects.pending().get().changes["summary"] == event.summary
+        assert Review.objects.pending().get().changes["summary_en"] == event.summary
 
     def test_a_statement_change_waits(self, client, curator_client, editor_client, record):
         statement = record.testimony
@@ -356,8 +356,8 @@ class TestAttentionQueue:
         url = reverse("admin:index")
         curator_client.get(url)
         # 8, and the curators' queue sections (events/curation_queue.py): one each for excerpts,
-        # sources, readers' reports and disputed events without claims.
-        with django_assert_num_queries(12) as captured:
+        # sources, readers' reports, disputed events without claims and translations.
+        with django_assert_num_queries(13) as captured:
             curator_client.get(url)
         for number in range(5):
             event = PublishedEventFactory(slug=f"more-{number}")
