@@ -2,6 +2,7 @@
 invalidates cached pages) and refreshes the search document of the events it touches, and
 every saved event carries its place in the chronology (sort_date)."""
 
+from django.db.backends.signals import connection_created
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
 
 from .languages import update_translation_state
@@ -18,6 +19,7 @@ from .models import (
     RecordState,
     SourceArticle,
     Statement,
+    register_search_functions,
 )
 
 # The items whose two languages are kept in step (TranslationState).
@@ -89,9 +91,14 @@ EMPTY_NOT_NULL = {}
 
 
 def connect():
+<<<<<<< HEAD
     EMPTY_NOT_NULL.update(_translation_columns())
     for model in EMPTY_NOT_NULL:
         post_init.connect(empty_not_null, sender=model, dispatch_uid=f"empty-{model.__name__}")
+=======
+    # The search's case folding on SQLite (Cyrillic included) is a function of each connection.
+    connection_created.connect(register_search_functions, dispatch_uid="search-functions")
+>>>>>>> 7b9981b (Search in both languages: a Russian search document beside the English one, Cyrillic case on SQLite)
     pre_save.connect(place_in_chronology, sender=Event, dispatch_uid="event-sort-date")
     for model in TRANSLATED_ITEMS:
         pre_save.connect(

@@ -16,10 +16,8 @@ def add_index(apps, schema_editor):
     schema_editor.execute(
         f"CREATE INDEX IF NOT EXISTS {INDEX} ON events_event USING gin (search_vector)"
     )
-    # Historical models lack the queryset method; the live one builds the same UPDATE.
-    from events.models import Event
-
-    Event.objects.using(schema_editor.connection.alias).refresh_search_vectors()
+    # The backfill is 0022's: the live model's refresh_search_vectors reads columns added
+    # since (title_en, search_vector_ru), which do not exist yet here.
 
 
 def drop_index(apps, schema_editor):
