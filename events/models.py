@@ -1031,8 +1031,9 @@ class EventQuerySet(models.QuerySet):
         """Recompute the stored search documents of these events (PostgreSQL only).
 
         Each language's document (Event.SEARCH_DOCUMENTS) holds that language's title (weight
-        A), actors' names and other spellings (B), summary (B), location, and the public
-        quotes with our rendering of them (C), stemmed for that language, in one UPDATE.
+        A), the actors' names and other spellings in every language (B), summary (B),
+        location, and the public quotes with our rendering of them (C), stemmed for that
+        language, in one UPDATE.
         events/signals.py calls it for the events a save touches; bulk loads call it once at
         the end.
         """
@@ -1048,7 +1049,7 @@ class EventQuerySet(models.QuerySet):
 
             documents[column] = (
                 vector(f"title_{code}", "A")
-                + vector(_text_or_empty(_actor_names_of_event(code)), "B")
+                + vector(_text_or_empty(_actor_names_of_event()), "B")
                 + vector(f"summary_{code}", "B")
                 + vector(f"location_{code}", "C")
                 + vector(_text_or_empty(_public_quotes_of_event(code)), "C")
@@ -1105,25 +1106,27 @@ def _joined(*columns):
     return Concat(*parts[:-1], output_field=models.TextField())
 
 
-def _actor_names_of_event(code):
+def _actor_names_of_event():
     """Subquery: the names and (except a protected identity's) other spellings of an event's
-    actors in one language, space-separated."""
-    aliases = models.Case(
-        models.When(actor__protected_identity=False, then=F(f"actor__aliases_{code}")),
-        default=Value(""),
-        output_field=models.TextField(),
-    )
+    actors, in every language, space-separated. Each language's document holds them all: a
+    name is the bridge between the scripts, so "Кадыров gays" finds an event whose Russian
+    is not written yet, and "Kadyrov задержаны" one whose English words are not those."""
+    parts = []
+    for code, _ in settings.LANGUAGES:
+        parts += [
+            F(f"actor__name_{code}"), Value(" "),
+            models.Case(
+                models.When(actor__protected_identity=False, then=F(f"actor__aliases_{code}")),
+                default=Value(""),
+                output_field=models.TextField(),
+            ),
+            Value(" "),
+        ]
     return (
         EventActor.objects.filter(event=OuterRef("pk"))
         .order_by()
         .values("event")
-        .annotate(
-            text=StringAgg(
-                Concat(F(f"actor__name_{code}"), Value(" "), aliases,
-                       output_field=models.TextField()),
-                " ",
-            )
-        )
+        .annotate(text=StringAgg(Concat(*parts[:-1], output_field=models.TextField()), " "))
         .values("text")
     )
 
