@@ -193,15 +193,9 @@ class ActorQuerySet(models.QuerySet):
 
     def search(self, text):
         """Actors whose name or other spellings, in either language, hold every word of text:
-        "Кадыров" finds Ramzan Kadyrov, "Kadyrov" Рамзан Кадыров. A protected identity is
-        found by its shown name only (its aliases must be empty; never searched, whatever)."""
-        names, aliases = both_languages("name"), both_languages("aliases")
-        condition = Q()
-        for word in text.split()[:20]:
-            condition &= any_contains(names, word) | (
-                Q(protected_identity=False) & any_contains(aliases, word)
-            )
-        return self.filter(condition)
+        "Кадыров" finds Ramzan Kadyrov, "Kadyrov" Рамзан Кадыров. (A protected identity has
+        its shown name and no other spellings, in every language: Actor.Meta.constraints.)"""
+        return self.filter(every_word_in(both_languages("name") + both_languages("aliases"), text))
 
     def public(self):
         """Actors the public record names: in a published event or a public statement, as a
@@ -1063,8 +1057,8 @@ class EventQuerySet(models.QuerySet):
         event_text = _joined(*(both_languages("title") + both_languages("summary")
                                + both_languages("location")))
         quote_text = _joined("quote", *both_languages("rendering"))
-        name_text = _joined(*[f"actor__{name}" for name in both_languages("name")])
-        alias_text = _joined(*[f"actor__{name}" for name in both_languages("aliases")])
+        name_text = _joined(*[f"actor__{name}"
+                              for name in both_languages("name") + both_languages("aliases")])
         events = self
         for word in text.split()[:20]:
             word = word.strip("\"'")
@@ -1077,10 +1071,8 @@ class EventQuerySet(models.QuerySet):
                     .filter(contains_word(quote_text, word))
                 )
                 | Exists(
-                    EventActor.objects.filter(event=OuterRef("pk")).filter(
-                        contains_word(name_text, word)
-                        | (Q(actor__protected_identity=False) & contains_word(alias_text, word))
-                    )
+                    EventActor.objects.filter(event=OuterRef("pk"))
+                    .filter(contains_word(name_text, word))
                 )
             )
         return events
@@ -1099,34 +1091,23 @@ def _yo_folded(expression):
     )
 
 
-def _joined(*columns):
+def _joined(*columns, separator="\n"):
     parts = []
     for column in columns:
-        parts += [Coalesce(column, Value(""), output_field=models.TextField()), Value("\n")]
+        parts += [Coalesce(column, Value(""), output_field=models.TextField()), Value(separator)]
     return Concat(*parts[:-1], output_field=models.TextField())
 
 
 def _actor_names_of_event():
-    """Subquery: the names and (except a protected identity's) other spellings of an event's
-    actors, in every language, space-separated. Each language's document holds them all: a
-    name is the bridge between the scripts, so "Кадыров gays" finds an event whose Russian
-    is not written yet, and "Kadyrov задержаны" one whose English words are not those."""
-    parts = []
-    for code, _ in settings.LANGUAGES:
-        parts += [
-            F(f"actor__name_{code}"), Value(" "),
-            models.Case(
-                models.When(actor__protected_identity=False, then=F(f"actor__aliases_{code}")),
-                default=Value(""),
-                output_field=models.TextField(),
-            ),
-            Value(" "),
-        ]
+    """Subquery: the names and other spellings of an event's actors, in every language,
+    space-separated. Each language's document holds them all: a name is the bridge between
+    the scripts, so "Кадыров gays" finds an event whose Russian is not written yet."""
+    names = [F(f"actor__{name}") for name in both_languages("name") + both_languages("aliases")]
     return (
         EventActor.objects.filter(event=OuterRef("pk"))
         .order_by()
         .values("event")
-        .annotate(text=StringAgg(Concat(*parts[:-1], output_field=models.TextField()), " "))
+        .annotate(text=StringAgg(_joined(*names, separator=" "), " "))
         .values("text")
     )
 
@@ -1139,14 +1120,7 @@ def _public_quotes_of_event(code):
         .filter(event=OuterRef("pk"))
         .order_by()
         .values("event")
-        .annotate(
-            text=StringAgg(
-                Concat("quote", Value(" "), Coalesce(f"rendering_{code}", Value(""),
-                                                     output_field=models.TextField()),
-                       output_field=models.TextField()),
-                " ",
-            )
-        )
+        .annotate(text=StringAgg(_joined("quote", f"rendering_{code}", separator=" "), " "))
         .values("text")
     )
 

@@ -91,14 +91,11 @@ EMPTY_NOT_NULL = {}
 
 
 def connect():
-<<<<<<< HEAD
     EMPTY_NOT_NULL.update(_translation_columns())
     for model in EMPTY_NOT_NULL:
         post_init.connect(empty_not_null, sender=model, dispatch_uid=f"empty-{model.__name__}")
-=======
     # The search's case folding on SQLite (Cyrillic included) is a function of each connection.
     connection_created.connect(register_search_functions, dispatch_uid="search-functions")
->>>>>>> 7b9981b (Search in both languages: a Russian search document beside the English one, Cyrillic case on SQLite)
     pre_save.connect(place_in_chronology, sender=Event, dispatch_uid="event-sort-date")
     for model in TRANSLATED_ITEMS:
         pre_save.connect(
