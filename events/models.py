@@ -32,7 +32,8 @@ from django.db.models import (
     Value,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat
+from django.db.models.lookups import Contains, IContains
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
@@ -119,14 +120,72 @@ class SubqueryCount(Subquery):
 
 
 def every_word_in(fields, text):
-    """Q for: each word of text (at most 20) appears in one of fields, case-insensitively."""
+    """Q for: each word of text (at most 20) appears in one of fields, case-insensitively,
+    Cyrillic included (contains_word)."""
     condition = Q()
     for word in text.split()[:20]:
-        any_field = Q()
-        for name in fields:
-            any_field |= Q(**{f"{name}__icontains": word})
-        condition &= any_field
+        condition &= any_contains(fields, word)
     return condition
+
+
+def any_contains(fields, word):
+    """Q for: word appears in one of fields (contains_word)."""
+    condition = Q()
+    for name in fields:
+        condition |= contains_word(name, word)
+    return condition
+
+
+def fold_case(text):
+    """The form text and a searched word are compared in: lower case, "ё" read as "е" (Russian
+    print mostly writes "е" for it, and readers type it so)."""
+    return None if text is None else text.lower().replace("ё", "е")
+
+
+class Folded(models.Func):
+    """fold_case() in SQL. SQLite's own lower() and LIKE fold ASCII letters only ("кадыров"
+    would miss "Кадыров"), so there it is fold_case itself, registered on every connection
+    (register_search_functions); elsewhere lower() with ё translated."""
+
+    function = "lower"
+    output_field = models.TextField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, **extra_context)
+        return f"translate({sql}, 'ёЁ', 'ее')", params
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return models.Func.as_sql(
+            self, compiler, connection, function=FOLD_FUNCTION, **extra_context
+        )
+
+
+FOLD_FUNCTION = "events_fold_case"
+
+
+def register_search_functions(sender, connection, **kwargs):
+    """connection_created receiver (events/signals.py): fold_case on SQLite connections."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(FOLD_FUNCTION, 1, fold_case, deterministic=True)
+
+
+def contains_word(expression, word):
+    """Q for: the text of expression (a column name or an expression) contains word, whatever
+    the case. An ASCII word is a plain icontains, which every database folds for it (and
+    SQLite fastest, in C); any other word is compared folded (Folded)."""
+    if word.isascii():
+        if isinstance(expression, str):
+            return Q(**{f"{expression}__icontains": word})
+        return Q(IContains(expression, word))
+    if isinstance(expression, str):
+        expression = F(expression)
+    return Q(Contains(Folded(expression), fold_case(word)))
+
+
+def both_languages(name):
+    """The columns of a translated field in every language (title_en, title_ru): a search
+    finds a word in either, whatever the page's language."""
+    return [f"{name}_{code}" for code, _ in settings.LANGUAGES]
 
 
 class ActorQuerySet(models.QuerySet):
@@ -134,8 +193,10 @@ class ActorQuerySet(models.QuerySet):
         return self.filter(protected_identity=True)
 
     def search(self, text):
-        """Actors whose name or other spellings hold every word of text."""
-        return self.filter(every_word_in(["name", "aliases"], text))
+        """Actors whose name or other spellings, in either language, hold every word of text:
+        "Кадыров" finds Ramzan Kadyrov, "Kadyrov" Рамзан Кадыров. (A protected identity has
+        its shown name and no other spellings, in every language: Actor.Meta.constraints.)"""
+        return self.filter(every_word_in(both_languages("name") + both_languages("aliases"), text))
 
     def public(self):
         """Actors the public record names: in a published event or a public statement, as a
@@ -435,7 +496,8 @@ class PlaceQuerySet(models.QuerySet):
         return self.annotate(event_count=Coalesce(Subquery(links), 0)).filter(event_count__gt=0)
 
     def search(self, text):
-        return self.filter(every_word_in(["name", "aliases"], text))
+        """Places whose name or other names, in either language, hold every word of text."""
+        return self.filter(every_word_in(both_languages("name") + both_languages("aliases"), text))
 
 
 @reversion.register()
@@ -867,7 +929,7 @@ class EventQuerySet(models.QuerySet):
         row it attaches to, a sizeable part of a listing page's time.
         """
         return (
-            self.defer("search_vector")
+            self.defer(*Event.SEARCH_DOCUMENTS)
             .select_related("category")
             .prefetch_related(*listing_prefetches())
         )
@@ -931,11 +993,15 @@ class EventQuerySet(models.QuerySet):
         return events
 
     def search(self, text):
-        """Free text over titles, summaries, locations, public quotes and actor names.
+        """Free text over titles, summaries, locations, public quotes (and our renderings of
+        them) and actor names, in English and in Russian, whatever the page's language.
 
-        PostgreSQL: full-text search with English stemming ("arrested" finds "arrests"),
-        websearch syntax ("quoted phrases", -excluded words) and a `search_rank`
-        annotation. Elsewhere (SQLite): every word must appear somewhere, case-insensitively.
+        PostgreSQL: full-text search over a document per language (Event.SEARCH_DOCUMENTS),
+        each with its own stemming ("arrested" finds "arrests", «задержали» finds
+        «задержаны»), websearch syntax ("quoted phrases", -excluded words) and a
+        `search_rank` annotation. Elsewhere (SQLite): every word must appear somewhere,
+        case-insensitively, Cyrillic included. Names match across scripts through the
+        actors' names and other spellings in both languages: "Кадыров" finds Kadyrov.
         """
         text = " ".join(text.split())
         if not text:
@@ -945,73 +1011,119 @@ class EventQuerySet(models.QuerySet):
         return self._search_contains(text)
 
     def _search_postgresql(self, text):
-        # The stored, GIN-indexed search_vector (see refresh_search_vectors): one index scan.
-        query = SearchQuery(text, config="english", search_type="websearch")
-        return self.filter(search_vector=query).annotate(
-            search_rank=SearchRank(F("search_vector"), query)
-        )
+        # One stored, GIN-indexed document per language (refresh_search_vectors), each asked
+        # in its own configuration: one index scan each, OR-ed (a bitmap OR).
+        text = fold_yo(text)
+        match, rank = Q(), None
+        for column, (_, config) in Event.SEARCH_DOCUMENTS.items():
+            query = SearchQuery(text, config=config, search_type="websearch")
+            match |= Q(**{column: query})
+            language_rank = SearchRank(F(column), query)
+            rank = language_rank if rank is None else rank + language_rank
+        return self.filter(match).annotate(search_rank=rank)
 
     def refresh_search_vectors(self):
-        """Recompute the stored search document of these events (PostgreSQL only).
+        """Recompute the stored search documents of these events (PostgreSQL only).
 
-        Title (weight A), actors' names and other spellings (B), summary (B), location, public
-        quotes (C), with English stemming, in one UPDATE. events/signals.py calls it for the
-        events a save touches; bulk loads call it once at the end.
+        Each language's document (Event.SEARCH_DOCUMENTS) holds that language's title (weight
+        A), the actors' names and other spellings in every language (B), summary (B),
+        location, and the public quotes with our rendering of them (C), stemmed for that
+        language, in one UPDATE.
+        events/signals.py calls it for the events a save touches; bulk loads call it once at
+        the end.
         """
         if connection.vendor != "postgresql":
             return 0
-        quotes = (
-            Statement.objects.public()
-            .filter(event=OuterRef("pk"))
-            .order_by()
-            .values("event")
-            .annotate(text=StringAgg("quote", " "))
-            .values("text")
-        )
-        names = (
-            EventActor.objects.filter(event=OuterRef("pk"))
-            .order_by()
-            .values("event")
-            .annotate(
-                text=StringAgg(
-                    models.functions.Concat(
-                        "actor__name", Value(" "), "actor__aliases",
-                        output_field=models.TextField(),
-                    ),
-                    " ",
-                )
+        documents = {}
+        for column, (code, config) in Event.SEARCH_DOCUMENTS.items():
+
+            def vector(expression, weight, config=config):
+                if isinstance(expression, str):
+                    expression = F(expression)
+                return SearchVector(_yo_folded(expression), weight=weight, config=config)
+
+            documents[column] = (
+                vector(f"title_{code}", "A")
+                + vector(_text_or_empty(_actor_names_of_event()), "B")
+                + vector(f"summary_{code}", "B")
+                + vector(f"location_{code}", "C")
+                + vector(_text_or_empty(_public_quotes_of_event(code)), "C")
             )
-            .values("text")
-        )
-        document = (
-            SearchVector("title", weight="A", config="english")
-            + SearchVector(_text_or_empty(names), weight="B", config="english")
-            + SearchVector("summary", weight="B", config="english")
-            + SearchVector("location", weight="C", config="english")
-            + SearchVector(_text_or_empty(quotes), weight="C", config="english")
-        )
-        return self.update(search_vector=document)
+        return self.update(**documents)
 
     def _search_contains(self, text):
+        # One folded text per event, per statement and per actor (both languages, "\n"
+        # between columns so a word never spans two): on SQLite one call of fold_case per row
+        # for a word that needs it, not one per column.
+        event_text = _joined(*(both_languages("title") + both_languages("summary")
+                               + both_languages("location")))
+        quote_text = _joined("quote", *both_languages("rendering"))
+        name_text = _joined(*[f"actor__{name}"
+                              for name in both_languages("name") + both_languages("aliases")])
         events = self
         for word in text.split()[:20]:
             word = word.strip("\"'")
             if not word:
                 continue
             events = events.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(location__icontains=word)
+                contains_word(event_text, word)
                 | Exists(
-                    Statement.objects.public().filter(event=OuterRef("pk"), quote__icontains=word)
+                    Statement.objects.public().filter(event=OuterRef("pk"))
+                    .filter(contains_word(quote_text, word))
                 )
                 | Exists(
-                    EventActor.objects.filter(event=OuterRef("pk")).filter(
-                        Q(actor__name__icontains=word) | Q(actor__aliases__icontains=word)
-                    )
+                    EventActor.objects.filter(event=OuterRef("pk"))
+                    .filter(contains_word(name_text, word))
                 )
             )
         return events
+
+
+def fold_yo(text):
+    """ё read as е in a search text (see fold_case)."""
+    return text.replace("ё", "е").replace("Ё", "Е")
+
+
+def _yo_folded(expression):
+    """ё read as е in a document's text, as fold_yo reads a search text."""
+    return models.Func(
+        expression, Value("ёЁ"), Value("еЕ"), function="translate",
+        output_field=models.TextField(),
+    )
+
+
+def _joined(*columns, separator="\n"):
+    parts = []
+    for column in columns:
+        parts += [Coalesce(column, Value(""), output_field=models.TextField()), Value(separator)]
+    return Concat(*parts[:-1], output_field=models.TextField())
+
+
+def _actor_names_of_event():
+    """Subquery: the names and other spellings of an event's actors, in every language,
+    space-separated. Each language's document holds them all: a name is the bridge between
+    the scripts, so "Кадыров gays" finds an event whose Russian is not written yet."""
+    names = [F(f"actor__{name}") for name in both_languages("name") + both_languages("aliases")]
+    return (
+        EventActor.objects.filter(event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(text=StringAgg(_joined(*names, separator=" "), " "))
+        .values("text")
+    )
+
+
+def _public_quotes_of_event(code):
+    """Subquery: an event's public quotes as the sources print them, with our rendering of
+    each in one language, space-separated."""
+    return (
+        Statement.objects.public()
+        .filter(event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(text=StringAgg(_joined("quote", f"rendering_{code}", separator=" "), " "))
+        .values("text")
+    )
 
 
 # Event's order, named once for Event.CHRONOLOGICAL_ORDER and Event.Meta.ordering (a class body's
@@ -1087,9 +1199,13 @@ class Event(CitedToPublish, NormalizedPartialDates, Versioned, TranslationState,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # PostgreSQL's full-text document of the event, derived (never edited, never serialized):
-    # EventQuerySet.refresh_search_vectors keeps it current. Unused (NULL) on SQLite.
+    # PostgreSQL's full-text documents of the event, one per language, derived (never edited,
+    # never serialized): EventQuerySet.refresh_search_vectors keeps them current, each
+    # GIN-indexed (migrations 0007 and 0022). Unused (NULL) on SQLite.
     search_vector = SearchVectorField(null=True, editable=False, serialize=False)
+    search_vector_ru = SearchVectorField(null=True, editable=False, serialize=False)
+    # Column: (language of the columns it is made of, text search configuration).
+    SEARCH_DOCUMENTS = {"search_vector": ("en", "english"), "search_vector_ru": ("ru", "russian")}
 
     sort_as = models.DateField(
         "sort as (best estimate of the day)",
@@ -1373,7 +1489,7 @@ class StatementQuerySet(models.QuerySet):
             statements = statements.filter(date__gte=date_from.first_day)
         if date_to is not None:
             statements = statements.filter(date__lte=date_to.last_day)
-        return statements.filter(every_word_in(["quote"], q))
+        return statements.filter(every_word_in(["quote", *both_languages("rendering")], q))
 
 
 class StatementKind(models.TextChoices):
@@ -2080,7 +2196,7 @@ def claim_listing_prefetches():
         ),
         Prefetch(
             "events",
-            queryset=Event.objects.public().defer("search_vector").chronological(),
+            queryset=Event.objects.public().defer(*Event.SEARCH_DOCUMENTS).chronological(),
             to_attr=Claim.LISTED_EVENTS,
         ),
     ]

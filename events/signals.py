@@ -2,6 +2,8 @@
 invalidates cached pages) and refreshes the search document of the events it touches, and
 every saved event carries its place in the chronology (sort_date)."""
 
+from django.db.backends.signals import connection_created
+from django.db.models import Q
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
@@ -25,6 +27,7 @@ from .models import (
     RecordState,
     SourceArticle,
     Statement,
+    register_search_functions,
 )
 
 # The items whose two languages are kept in step (TranslationState).
@@ -103,7 +106,9 @@ def fill_search_vectors(sender, using="default", **kwargs):
 
     if connections[using].vendor != "postgresql":
         return
-    missing = Event.objects.using(using).filter(search_vector__isnull=True)
+    missing = Event.objects.using(using).filter(
+        Q(search_vector__isnull=True) | Q(search_vector_ru__isnull=True)
+    )
     try:
         if missing.exists():
             missing.refresh_search_vectors()
@@ -121,6 +126,8 @@ def connect():
     EMPTY_NOT_NULL.update(_translation_columns())
     for model in EMPTY_NOT_NULL:
         post_init.connect(empty_not_null, sender=model, dispatch_uid=f"empty-{model.__name__}")
+    # The search's case folding on SQLite (Cyrillic included) is a function of each connection.
+    connection_created.connect(register_search_functions, dispatch_uid="search-functions")
     pre_save.connect(place_in_chronology, sender=Event, dispatch_uid="event-sort-date")
     for model in TRANSLATED_ITEMS:
         pre_save.connect(

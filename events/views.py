@@ -377,7 +377,7 @@ def embed(request):
     status = 200
     if form.is_valid():
         events = form.filter(Event.objects.public()).select_related("category").chronological()
-        listed = list(events.defer("search_vector")[:EMBED_LIMIT + 1])
+        listed = list(events.defer(*Event.SEARCH_DOCUMENTS)[:EMBED_LIMIT + 1])
         context["events"] = listed[:EMBED_LIMIT]
         context["more"] = len(listed) > EMBED_LIMIT
         if listed:
