@@ -10,20 +10,22 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 
 SLUG_PLACEHOLDER = "key-placeholder-0"
 ID_PLACEHOLDER = 9_876_543_210
 
 
 @lru_cache(maxsize=128)
-def _pattern(name, prefix, numeric):
+def _pattern(name, prefix, language, numeric):
     placeholder = ID_PLACEHOLDER if numeric else SLUG_PLACEHOLDER
     return reverse(name, args=[placeholder]), str(placeholder)
 
 
 def url_for(name, key):
     """reverse(name, args=[key]) for a URL taking one slug or integer id."""
-    pattern, placeholder = _pattern(name, get_script_prefix(), isinstance(key, int))
+    # Per language: a Russian page's links are under /ru/ (i18n_patterns).
+    pattern, placeholder = _pattern(name, get_script_prefix(), get_language(), isinstance(key, int))
     return pattern.replace(placeholder, str(key))
 
 
