@@ -25,7 +25,9 @@ def _pattern(name, prefix, language, numeric):
 def url_for(name, key):
     """reverse(name, args=[key]) for a URL taking one slug or integer id."""
     # Per language: a Russian page's links are under /ru/ (i18n_patterns).
-    pattern, placeholder = _pattern(name, get_script_prefix(), get_language(), isinstance(key, int))
+    pattern, placeholder = _pattern(
+        name, get_script_prefix(), get_language(), isinstance(key, int)
+    )
     return pattern.replace(placeholder, str(key))
 
 

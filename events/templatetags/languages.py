@@ -1,8 +1,13 @@
-"""The same page in another language: the header's switcher and the <head>'s hreflang links."""
+"""Template helpers for the two languages: the same page in another language (the header's
+switcher, the <head>'s hreflang links), what a reader is told about an item's translation, and
+a day written as the reader's language writes it."""
 
 from django import template
 from django.conf import settings
+from django.utils.formats import date_format
+from django.utils.translation import get_language, get_language_info
 
+from .. import languages
 from ..languages import DEFAULT, PREFIXED, language_of_path
 
 register = template.Library()
@@ -24,3 +29,31 @@ def in_language(url, language):
     if language != DEFAULT:
         path = f"/{language}{path}"
     return f"{origin}{path}{mark}{rest}"
+
+
+@register.filter
+def translation_status(item):
+    """What the reader should be told about `item`'s translation (events/languages.py), with
+    the words to tell it in: read from the item's own columns, no query."""
+    status = languages.translation_status(item)
+    return {**status, "missing_note": languages.MISSING_NOTE,
+            "outdated_note": languages.OUTDATED_NOTE}
+
+
+@register.filter(expects_localtime=True)
+def long_date(value):
+    """A day as the reader's language writes it: "1 April 2017", «1 апреля 2017 г.»."""
+    if not value:
+        return ""
+    text = date_format(value, "j E Y")
+    return f"{text} г." if get_language() == "ru" else text
+
+
+@register.filter
+def language_name(code):
+    """A language's name in the reader's language: "English", «английский»."""
+    try:
+        name = str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+    return name.lower() if get_language() == "ru" else name
