@@ -23,9 +23,11 @@ import reversion
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from reversion.models import Version
 
-from .chronology_ru import RussianRecord
+from .chronology_ru import FIELDS as RUSSIAN_FIELDS
+from .chronology_ru import RUSSIAN_FILENAME, RussianRecord
 from .history import CORRECTION_COMMENT
 from .models import (
     Actor,
@@ -65,7 +67,10 @@ LOADED_COMMENT = "Loaded from {}."
 UPGRADE_COMMENT = "Upgraded from {}."
 # Comments of the revisions the loader makes: a row whose latest version is in one of them is
 # still as the bundled file left it, unless its values differ (a save outside reversion).
-BUNDLED_COMMENT_PREFIXES = ("Loaded from ", CORRECTION_COMMENT, "Upgraded from ")
+TRANSLATED_COMMENT = "Translated from {}."
+BUNDLED_COMMENT_PREFIXES = (
+    "Loaded from ", CORRECTION_COMMENT, "Upgraded from ", TRANSLATED_COMMENT.split("{")[0]
+)
 GENERIC_REASON = "Corrected against the original reporting."
 
 
@@ -578,18 +583,22 @@ def upgrade_chronology(path=DEFAULT_PATH):
             created = upgrader.counts["claims"]["created"]
             if created:
                 upgrader.report.created.append(f"{created} claims (figures in dispute)")
+        upgrader.translate_existing()
     return upgrader.report
 
 
 class UpgradeReport:
     def __init__(self):
+        self.translated = 0  # rows given their Russian from the bundled Russian record
         self.updated = []  # (label, [reasons])
         self.created = []
         self.withdrawn = []
         self.for_review = []  # (label, what the file would change)
 
     def __bool__(self):
-        return bool(self.updated or self.created or self.withdrawn or self.for_review)
+        return bool(
+            self.updated or self.created or self.withdrawn or self.for_review or self.translated
+        )
 
 
 def _serialized_fields(instance):
@@ -654,6 +663,35 @@ class _Upgrader(_Loader):
         super().__init__(russian)
         self.filename = filename
         self.report = UpgradeReport()
+
+    # kind -> (model, the relations its Russian is looked up by)
+    TRANSLATED_KINDS = {
+        "categories": (Category, ()), "actors": (Actor, ()), "sources": (SourceArticle, ()),
+        "events": (Event, ()), "event_actors": (EventActor, ("event", "actor")),
+        "statements": (Statement, ("speaker",)), "citations": (Citation, ("source",)),
+        "places": (Place, ()), "claims": (Claim, ()),
+        "claim_values": (ClaimValue, ("claim", "source")),
+    }
+
+    def translate_existing(self):
+        """Give the bundled rows loaded before the Russian record existed their Russian: only
+        rows no curator has touched and that have no Russian yet, in one revision, so the
+        next upgrade still recognises them as the bundled file's."""
+        with reversion.create_revision():
+            reversion.set_comment(TRANSLATED_COMMENT.format(RUSSIAN_FILENAME))
+            for kind, (model, related) in self.TRANSLATED_KINDS.items():
+                fields = [f"{name}_ru" for name in RUSSIAN_FIELDS[kind].values()]
+                empty = Q()
+                for name in fields:
+                    empty &= Q(**{f"{name}__isnull": True}) | Q(**{name: ""})
+                for row in model.objects.filter(empty).select_related(*related):
+                    self.russian.apply(kind, row)
+                    if not any(getattr(row, name) for name in fields) or not is_as_loaded(
+                        model.objects.get(pk=row.pk)
+                    ):
+                        continue
+                    _validated(row, f"{model._meta.verbose_name} {row.pk}").save()
+                    self.report.translated += 1
 
     def upgrade(self, data):
         # Missing rows first, exactly as a load would create them (one revision).

@@ -44,7 +44,7 @@ def negotiated(request):
     asked = request.GET.get("lang")
     if asked is not None:
         if asked not in LANGUAGE_CODES:
-            raise UnknownLanguage(asked)
+            raise UnknownLanguage
         return asked
     header = request.headers.get("Accept-Language", "")
     if not header:
@@ -77,9 +77,9 @@ class LanguageMiddleware:
         if api:
             try:
                 language = negotiated(request)
-            except UnknownLanguage as error:
+            except UnknownLanguage:
                 return JsonResponse(
-                    {"detail": f"Unknown language {str(error)[:20]!r}: lang must be one of "
+                    {"detail": f"Unknown language: lang must be one of "
                      f"{', '.join(LANGUAGE_CODES)}."},
                     status=400,
                 )
@@ -157,11 +157,11 @@ def update_translation_state(instance):
         instance.outdated_language = ""  # nothing to keep in step: a translation is missing
     elif old_en and old_ru:
         en_changed, ru_changed = en != old_en, ru != old_ru
+        # A language catching up with the other clears the flag; one changed on its own (a
+        # correction made in Russian first, say) leaves the other behind.
         if en_changed and not ru_changed:
-            instance.outdated_language = "ru"
+            instance.outdated_language = "" if instance.outdated_language == "en" else "ru"
         elif ru_changed and not en_changed:
-            # Russian catching up with the English clears the flag; Russian changed on its
-            # own (a correction made in Russian first) leaves the English behind.
             instance.outdated_language = "" if instance.outdated_language == "ru" else "en"
         elif en_changed and ru_changed:
             instance.outdated_language = ""

@@ -267,8 +267,15 @@ class Actor(Versioned, TranslationState, models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
+                # In every language: a Russian alias would name the person as surely.
                 condition=Q(protected_identity=False)
-                | Q(aliases="", description="", url="", affiliation__isnull=True),
+                | (
+                    Q(aliases="", description="", url="", affiliation__isnull=True)
+                    & (Q(aliases_en="") | Q(aliases_en__isnull=True))
+                    & (Q(aliases_ru="") | Q(aliases_ru__isnull=True))
+                    & (Q(description_en="") | Q(description_en__isnull=True))
+                    & (Q(description_ru="") | Q(description_ru__isnull=True))
+                ),
                 name="protected_actor_has_pseudonym_only",
                 violation_error_message="A protected identity has its name and nothing "
                 "more: clear the aliases, affiliation, description and web address.",
@@ -334,7 +341,8 @@ class Actor(Versioned, TranslationState, models.Model):
                     self._meta.get_field(name)
                     for name in ("aliases", "description", "url", "affiliation")
                 )
-                if getattr(self, field.attname)
+                # in every language (a Russian alias names the person as surely)
+                if any(getattr(self, name, None) for name in _in_every_language(field.attname))
             ]
             if revealing:
                 raise ValidationError(
@@ -354,6 +362,11 @@ class Actor(Versioned, TranslationState, models.Model):
             )
         if self.affiliation_id and self.affiliation_id == self.pk:
             raise ValidationError({"affiliation": "An actor cannot be affiliated to itself."})
+
+
+def _in_every_language(attname):
+    """A field's column and, for a translated field, its column in each language."""
+    return [attname] + [f"{attname}_{code}" for code, _name in settings.LANGUAGES]
 
 
 def pseudonymous_slug(name, slug, other_actors):

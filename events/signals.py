@@ -2,7 +2,7 @@
 invalidates cached pages) and refreshes the search document of the events it touches, and
 every saved event carries its place in the chronology (sort_date)."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
 
 from .languages import update_translation_state
 from .models import (
@@ -62,7 +62,36 @@ def keep_languages_in_step(sender, instance, raw=False, **kwargs):
         update_translation_state(instance)
 
 
+def empty_not_null(sender, instance, **kwargs):
+    """A translated field left out of the constructor is '' in every language, as the field
+    itself would be, not django-modeltranslation's NULL: so `exclude(notes="")` and the like
+    mean the same in both languages, and a bulk_create (no pre_save) stores no NULLs."""
+    for name in EMPTY_NOT_NULL.get(sender, ()):
+        if instance.__dict__.get(name, "") is None:  # a deferred field is not in __dict__
+            instance.__dict__[name] = ""
+
+
+def _translation_columns():
+    from modeltranslation.translator import translator
+
+    columns = {}
+    for model in translator.get_registered_models(abstract=False):
+        opts = translator.get_options_for_model(model)
+        columns[model] = tuple(
+            field.name for name, fields in opts.all_fields.items() for field in fields
+            # (a unique one stays NULL where empty: several rows may lack it)
+            if not model._meta.get_field(name).null and not field.unique
+        )
+    return columns
+
+
+EMPTY_NOT_NULL = {}
+
+
 def connect():
+    EMPTY_NOT_NULL.update(_translation_columns())
+    for model in EMPTY_NOT_NULL:
+        post_init.connect(empty_not_null, sender=model, dispatch_uid=f"empty-{model.__name__}")
     pre_save.connect(place_in_chronology, sender=Event, dispatch_uid="event-sort-date")
     for model in TRANSLATED_ITEMS:
         pre_save.connect(

@@ -68,7 +68,7 @@ class Command(BaseCommand):
                 continue
             catalogue.save_as_mofile(str(path.with_suffix(".mo")))
             self.stdout.write(
-                f"{path.relative_to(settings.BASE_DIR)}: {len(catalogue.translated_entries())} "
+                f"{path}: {len(catalogue.translated_entries())} "
                 f"translated, {len(catalogue.untranslated_entries())} untranslated."
             )
         if failed:

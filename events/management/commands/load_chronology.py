@@ -97,7 +97,8 @@ class Command(BaseCommand):
             )
         summary = (
             f"Upgraded from {path}: {len(report.updated)} corrected, {len(report.created)} "
-            f"added, {len(report.withdrawn)} withdrawn, {len(report.for_review)} for review."
+            f"added, {len(report.withdrawn)} withdrawn, {len(report.for_review)} for review, "
+            f"{report.translated} given their Russian."
         )
         if report.for_review:
             raise CommandError(summary, returncode=2)
