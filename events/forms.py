@@ -33,6 +33,15 @@ class FilterForm(forms.Form):
     parameters, on the pages, the API, the exports and the feed; events/api.py documents them
     from its fields (api_parameters)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A queryset built at import is ordered in the language active then (modeltranslation
+        # rewrites "name" to "name_ru"), which the first request after start-up chose for
+        # every later one: each form orders its choices in its own request's language.
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = field.queryset.order_by(*field.queryset.model._meta.ordering)
+
     def filter(self, queryset):
         return queryset.filter_by(
             **{name: self.cleaned_data.get(name) for name in self.fields}

@@ -174,6 +174,19 @@ def test_the_switcher_keeps_the_page_and_its_filters(client):
             in english.content.decode())
     page = client.get("/ru/actors/ramzan-kadyrov/").content.decode()
     assert 'href="/actors/ramzan-kadyrov/" hreflang="en"' in page
+    places = client.get("/ru/places/", {"category": "denial"}).content.decode()
+    assert 'href="/places/?category=denial" hreflang="en"' in places
+
+
+def test_the_switcher_repeats_no_unchecked_parameter(client):
+    """Only valid filters travel to the other language: an unknown slug may be a withdrawn
+    name, and anything else in the address is not the page's."""
+    page = client.get("/ru/", {"category": "denial", "name": "Somebody"}).content.decode()
+    assert 'href="/?category=denial" hreflang="en"' in page
+    invalid = client.get("/ru/", {"actor": "somebody-withdrawn"})
+    assert invalid.status_code == 400
+    assert 'href="/" hreflang="en"' in invalid.content.decode()
+    assert not re.search(r'href="[^"]*Somebody[^"]*" hreflang', page)
 
 
 def test_links_on_russian_pages_stay_in_russian(client):
@@ -252,3 +265,18 @@ def test_the_first_load_in_russian_is_under_60_kb_gzipped(client):
     total = len(gzip.compress(html, 6)) + sum(
         len(gzip.compress((static / asset).read_bytes(), 9)) for asset in assets)
     assert total < 60 * 1024
+
+
+def test_each_language_lists_the_filter_choices_in_its_own_order(client):
+    """The choices' querysets are built at import: the first request's language must not
+    decide the order (or the names) of every later page's."""
+    def categories(path):
+        html = client.get(path).content.decode()
+        return re.findall(r'name="category" value="[^"]+" id="id_category_\d+"> ([^<]+)</label>',
+                          html)
+
+    russian = categories("/ru/")
+    english = categories("/")
+    assert english == sorted(english, key=str.casefold)
+    assert russian == sorted(russian, key=str.casefold)
+    assert set(russian).isdisjoint(english)  # the Russian names, from their own cache

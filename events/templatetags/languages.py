@@ -4,10 +4,12 @@ a day written as the reader's language writes it."""
 
 from django import template
 from django.conf import settings
+from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.translation import get_language, get_language_info
 
 from .. import languages
+from ..forms import FilterForm
 from ..languages import DEFAULT, PREFIXED, language_of_path
 
 register = template.Library()
@@ -57,3 +59,23 @@ def language_name(code):
     except KeyError:
         return code
     return name.lower() if get_language() == "ru" else name
+
+
+@register.simple_tag(takes_context=True)
+def switch_language(context, language):
+    """This page in `language`, for the switcher: its filters when the page's filter form found
+    them valid, and its page number; nothing else a query string may carry is repeated back
+    (an unknown slug may be a withdrawn name), as for the canonical address."""
+    request = context["request"]
+    form = context.get("form")
+    query = QueryDict(mutable=True)
+    if isinstance(form, FilterForm) and form.is_bound and form.is_valid():
+        for name in form.fields:
+            values = [value for value in request.GET.getlist(name) if value.strip()]
+            if values:
+                query.setlist(name, values)
+    page = request.GET.get("page", "").strip()
+    if page.isdigit() and page != "1":
+        query["page"] = page
+    path = in_language(request.path, language)
+    return f"{path}?{query.urlencode()}" if query else path
