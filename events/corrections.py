@@ -32,6 +32,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 from ninja.throttling import BaseThrottle
 
 from .fields import http_url_validator
@@ -49,30 +50,30 @@ def form_token(event, now=None):
 
 class CorrectionForm(forms.Form):
     message = forms.CharField(
-        label="What is wrong?",
+        label=_("What is wrong?"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="A misquote, a wrong date, a missing disagreement between sources, or "
+        help_text=_("A misquote, a wrong date, a missing disagreement between sources, or "
         "anything that could identify a person at risk. Please do not write your own name or "
-        "anyone else's personal details here.",
+        "anyone else's personal details here."),
     )
     source_url = forms.URLField(
-        label="A source that shows it (optional)",
+        label=_("A source that shows it (optional)"),
         required=False,
         max_length=500,
         assume_scheme="https",
         validators=[http_url_validator],
-        help_text="The web address of an article or document, starting with https://.",
+        help_text=_("The web address of an article or document, starting with https://."),
     )
     contact = forms.EmailField(
-        label="Your email address (optional)",
+        label=_("Your email address (optional)"),
         required=False,
-        help_text="Only if you are happy for a curator to write to you about this report. "
-        "Used for nothing else, and deleted with the report.",
+        help_text=_("Only if you are happy for a curator to write to you about this report. "
+        "Used for nothing else, and deleted with the report."),
     )
     # The honeypot: hidden from people by the stylesheet (.hp) and from assistive technology.
     website = forms.CharField(
-        label="Leave this field empty", required=False,
+        label=_("Leave this field empty"), required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
     token = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -93,25 +94,25 @@ class CorrectionForm(forms.Form):
             served = signing.loads(token, salt=TOKEN_SALT, max_age=max_age)
         except signing.SignatureExpired:
             raise forms.ValidationError(
-                "This form was opened too long ago. Your words are still below: please send "
-                "them again.", code="expired") from None
+                _("This form was opened too long ago. Your words are still below: please send "
+                "them again."), code="expired") from None
         except signing.BadSignature:
             raise forms.ValidationError(
-                "This form is not one this site served. Your words are still below: please "
-                "send them again.", code="forged") from None
+                _("This form is not one this site served. Your words are still below: please "
+                "send them again."), code="forged") from None
         if served.get("event") != self.event.pk:
             raise forms.ValidationError(
-                "This form belongs to another event. Please send it again from this one.",
+                _("This form belongs to another event. Please send it again from this one."),
                 code="forged")
         elapsed = time.time() - served.get("served", 0)
         if elapsed > max_age:
             raise forms.ValidationError(
-                "This form was opened too long ago. Your words are still below: please send "
-                "them again.", code="expired")
+                _("This form was opened too long ago. Your words are still below: please send "
+                "them again."), code="expired")
         if elapsed < settings.CORRECTION_MIN_SECONDS:
             raise forms.ValidationError(
-                "That was sent faster than a person can read and type. Please check your "
-                "words and send them again.", code="too_fast")
+                _("That was sent faster than a person can read and type. Please check your "
+                "words and send them again."), code="too_fast")
         return token
 
     def save(self):

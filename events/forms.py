@@ -1,6 +1,7 @@
 """The reader's filter forms: the one validator of filter parameters on every surface."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Actor, Category, Event, Place, SourceArticle, Verification
 from .partial_dates import MAX_INPUT_LENGTH, PartialDateFormField
@@ -32,6 +33,15 @@ class FilterForm(forms.Form):
     parameters, on the pages, the API, the exports and the feed; events/api.py documents them
     from its fields (api_parameters)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A queryset built at import is ordered in the language active then (modeltranslation
+        # rewrites "name" to "name_ru"), which the first request after start-up chose for
+        # every later one: each form orders its choices in its own request's language.
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = field.queryset.order_by(*field.queryset.model._meta.ordering)
+
     def filter(self, queryset):
         return queryset.filter_by(
             **{name: self.cleaned_data.get(name) for name in self.fields}
@@ -59,7 +69,7 @@ class DateRangeMixin:
         cleaned_data = super().clean()
         date_from, date_to = cleaned_data.get("date_from"), cleaned_data.get("date_to")
         if date_from and date_to and date_to.last_day < date_from.first_day:
-            self.add_error("date_to", "“To” is before “From”.")
+            self.add_error("date_to", _("“To” is before “From”."))
         return cleaned_data
 
 
@@ -71,48 +81,52 @@ class EventFilterForm(DateRangeMixin, FilterForm):
     """
 
     q = forms.CharField(
-        label="Search", required=False, max_length=SEARCH_MAX_LENGTH,
-        help_text="Words in titles, summaries, quotes or names.",
+        label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH,
+        help_text=_("Words in titles, summaries, quotes or names."),
     )
     category = forms.ModelMultipleChoiceField(
-        label="Category", queryset=Category.objects.all(), to_field_name="slug",
-        required=False, help_text="Events in any of these categories.",
+        label=_("Category"), queryset=Category.objects.all(), to_field_name="slug",
+        required=False, help_text=_("Events in any of these categories."),
         widget=FastCheckboxes(cache_name="category"),
     )
     actor = forms.ModelChoiceField(
-        label="Actor", queryset=Actor.objects.public(), to_field_name="slug", required=False,
-        help_text="Events the actor takes part in or made a statement in.",
-        empty_label="Any actor", widget=FastSelect(cache_name="actor"),
+        label=_("Actor"), queryset=Actor.objects.public(), to_field_name="slug", required=False,
+        help_text=_("Events the actor takes part in or made a statement in."),
+        empty_label=_("Any actor"), widget=FastSelect(cache_name="actor"),
     )
     actor_kind = forms.ChoiceField(
-        label="Kind of actor", required=False, choices=[("", "Any kind"), *Actor.Kind.choices],
-        help_text="Events with an actor of this kind among those involved.",
+        label=_("Kind of actor"), required=False,
+        choices=[("", _("Any kind")), *Actor.Kind.choices],
+        help_text=_("Events with an actor of this kind among those involved."),
     )
     source = forms.ModelChoiceField(
-        label="Source article", queryset=SourceArticle.objects.all(), to_field_name="slug",
-        required=False, help_text="Events citing this article, directly or through a statement.",
-        empty_label="Any source", widget=FastSelect(cache_name="source", label_field="title"),
+        label=_("Source article"), queryset=SourceArticle.objects.all(), to_field_name="slug",
+        required=False,
+        help_text=_("Events citing this article, directly or through a statement."),
+        empty_label=_("Any source"), widget=FastSelect(cache_name="source", label_field="title"),
     )
     publisher = forms.ModelChoiceField(
-        label="Publisher", queryset=Actor.objects.publishers(), to_field_name="slug",
+        label=_("Publisher"), queryset=Actor.objects.publishers(), to_field_name="slug",
         required=False,
-        help_text="Events citing any article of this publisher.",
-        empty_label="Any publisher", widget=FastSelect(cache_name="publisher"),
+        help_text=_("Events citing any article of this publisher."),
+        empty_label=_("Any publisher"), widget=FastSelect(cache_name="publisher"),
     )
     date_from = _date_field(
-        "From", "Events from the start of this day, month or year: 2017-04-01, 2017-04 or 2017."
+        _("From"),
+        _("Events from the start of this day, month or year: 2017-04-01, 2017-04 or 2017."),
     )
     date_to = _date_field(
-        "To", "Events up to the end of this day, month or year: 2017-04-30, 2017-04 or 2017."
+        _("To"),
+        _("Events up to the end of this day, month or year: 2017-04-30, 2017-04 or 2017."),
     )
     verification = forms.MultipleChoiceField(
-        label="Verification", required=False, choices=Verification.choices,
-        help_text="Any of these: reported, corroborated or disputed.", widget=FastCheckboxes,
+        label=_("Verification"), required=False, choices=Verification.choices,
+        help_text=_("Any of these: reported, corroborated or disputed."), widget=FastCheckboxes,
     )
     place = forms.ModelChoiceField(
-        label="Place", queryset=Place.objects.public(), to_field_name="slug", required=False,
-        help_text="Events that happened at this place (a city, a country, a region).",
-        empty_label="Any place", widget=FastSelect(cache_name="place"),
+        label=_("Place"), queryset=Place.objects.public(), to_field_name="slug", required=False,
+        help_text=_("Events that happened at this place (a city, a country, a region)."),
+        empty_label=_("Any place"), widget=FastSelect(cache_name="place"),
     )
 
     def render_choices_from(self, generation):
@@ -129,17 +143,19 @@ class StatementFilterForm(DateRangeMixin, FilterForm):
     )
     speaker = forms.ModelChoiceField(
         queryset=Actor.objects.public(), to_field_name="slug", required=False,
-        help_text="Statements this actor made.",
+        help_text=_("Statements this actor made."),
     )
     event = forms.ModelChoiceField(
         queryset=Event.objects.public(), to_field_name="slug", required=False,
-        help_text="Statements belonging to this event.",
+        help_text=_("Statements belonging to this event."),
     )
     date_from = _date_field(
-        "From", "Said from the start of this day, month or year: 2017-04-01, 2017-04 or 2017."
+        _("From"),
+        _("Said from the start of this day, month or year: 2017-04-01, 2017-04 or 2017."),
     )
     date_to = _date_field(
-        "To", "Said up to the end of this day, month or year: 2017-04-30, 2017-04 or 2017."
+        _("To"),
+        _("Said up to the end of this day, month or year: 2017-04-30, 2017-04 or 2017."),
     )
 
 
@@ -147,12 +163,12 @@ class ActorFilterForm(FilterForm):
     """The filters of the API's actors."""
 
     kind = forms.ChoiceField(
-        required=False, choices=[("", "Any kind"), *Actor.Kind.choices],
-        help_text="Actors of this kind.",
+        required=False, choices=[("", _("Any kind")), *Actor.Kind.choices],
+        help_text=_("Actors of this kind."),
     )
     q = forms.CharField(
         required=False, max_length=SEARCH_MAX_LENGTH,
-        help_text="Words in names or other spellings.",
+        help_text=_("Words in names or other spellings."),
     )
 
 
@@ -161,7 +177,7 @@ class SourceFilterForm(FilterForm):
 
     publisher = forms.ModelChoiceField(
         queryset=Actor.objects.publishers(), to_field_name="slug", required=False,
-        help_text="Articles this publisher published.",
+        help_text=_("Articles this publisher published."),
     )
 
 
@@ -170,19 +186,19 @@ class ClaimFilterForm(FilterForm):
 
     q = forms.CharField(
         required=False, max_length=SEARCH_MAX_LENGTH,
-        help_text="Words in the question or in what any source says.",
+        help_text=_("Words in the question or in what any source says."),
     )
     event = forms.ModelChoiceField(
         queryset=Event.objects.public(), to_field_name="slug", required=False,
-        help_text="Claims belonging to this event.",
+        help_text=_("Claims belonging to this event."),
     )
     source = forms.ModelChoiceField(
         queryset=SourceArticle.objects.all(), to_field_name="slug", required=False,
-        help_text="Claims on which this source article reports a value.",
+        help_text=_("Claims on which this source article reports a value."),
     )
     headline = forms.TypedChoiceField(
-        required=False, choices=[("", "Any"), ("true", "Yes"), ("false", "No")],
+        required=False, choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))],
         coerce=lambda value: value == "true", empty_value=None,
-        help_text="true: only the headline figures shown on the chronology's page; false: "
-        "only the others.",
+        help_text=_("true: only the headline figures shown on the chronology's page; false: "
+        "only the others."),
     )

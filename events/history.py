@@ -7,8 +7,11 @@ shown when an event was corrected and which parts, never by whom.
 import json
 
 from django.db.models import Prefetch
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
+from .chronology_ru import log_line
 from .models import Citation
 
 # How a revision of the bundled record's upgrade (events/chronology.py) begins its comment;
@@ -16,21 +19,24 @@ from .models import Citation
 CORRECTION_COMMENT = "Bundled correction: "
 
 # The parts of an event a reader sees, with the names the public change log uses.
+# Names shown in the reader's language: "summary, verification changed".
 EVENT_PUBLIC_FIELDS = {
-    "title": "title",
-    "summary": "summary",
-    "start_date": "date",
-    "start_precision": "date",
-    "start_approximate": "date",
-    "end_date": "end date",
-    "end_precision": "end date",
-    "end_approximate": "end date",
-    "sort_as": "date",
-    "category_id": "category",
-    "location": "location",
-    "verification": "verification",
-    "verification_note": "note on the evidence",
+    "title": _("title"),
+    "summary": _("summary"),
+    "start_date": _("date"),
+    "start_precision": _("date"),
+    "start_approximate": _("date"),
+    "end_date": _("end date"),
+    "end_precision": _("end date"),
+    "end_approximate": _("end date"),
+    "sort_as": _("date"),
+    "category_id": _("category"),
+    "location": _("location"),
+    "verification": _("verification"),
+    "verification_note": _("note on the evidence"),
 }
+PUBLISHED = _("published")
+SOURCES = _("sources")
 
 
 def versions_of(instance):
@@ -130,10 +136,11 @@ def public_change_log(event, limit=20):
                 if data.get(field) != previous.get(field) and label not in changed:
                     changed.append(label)
             if previous.get("status") != "published":
-                changed.insert(0, "published")
+                changed.insert(0, PUBLISHED)
             if citations != previous_citations:
-                changed.append("sources")
-            reasons = public_reasons(version.revision)
+                changed.append(SOURCES)
+            # A bundled correction's reasons in the reader's language (events/chronology_ru.py).
+            reasons = [log_line(line, get_language()) for line in public_reasons(version.revision)]
             if changed or reasons:
                 entries.append((version.revision.date_created, changed, reasons))
         previous, previous_citations = data, citations

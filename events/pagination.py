@@ -5,6 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
@@ -56,9 +58,11 @@ def paginate(request, events, per_page=EVENTS_PER_PAGE):
     try:
         number = int(raw)
     except ValueError:
-        raise BadPage(f"“{raw[:20]}” is not a page number.", 400) from None
+        raise BadPage(
+            _("“%(raw)s” is not a page number.") % {"raw": raw[:20]}, 400
+        ) from None
     if number < 1:
-        raise BadPage("Page numbers start at 1.", 400)
+        raise BadPage(_("Page numbers start at 1."), 400)
     # Counted as far as the requested page reaches, so that its existence and its next page
     # are known; a page far past any record's end is checked against the whole count.
     reach = number * per_page
@@ -66,8 +70,11 @@ def paginate(request, events, per_page=EVENTS_PER_PAGE):
     paginator = BoundedCountPaginator(events, per_page, count_limit=limit)
     if number > paginator.num_pages:
         raise BadPage(
-            f"There is no page {number}: these results fill {paginator.num_pages} "
-            f"page{'s' if paginator.num_pages != 1 else ''}.",
+            ngettext(
+                "There is no page %(number)s: these results fill %(pages)s page.",
+                "There is no page %(number)s: these results fill %(pages)s pages.",
+                paginator.num_pages,
+            ) % {"number": number, "pages": paginator.num_pages},
             404,
         )
     return paginator.page(number)

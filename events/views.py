@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods, require_safe
@@ -58,7 +60,9 @@ def event_list(request):
             page_obj = context["page_obj"] = paginate(request, events)
             context["result_count"] = page_obj.paginator.count
             context["count_is_exact"] = page_obj.paginator.count_is_exact
-            context["count_limit"] = f"{page_obj.paginator.count_limit or 0:,}"
+            context["count_limit"] = number_format(
+                page_obj.paginator.count_limit or 0, force_grouping=True
+            )
             if page_obj.paginator.count:
                 # The count, already made, tells the axis whether to draw marks or counts.
                 context["axis"] = build_axis(
@@ -136,8 +140,8 @@ def event_correction(request, slug):
         if corrections.throttled(request):
             form = corrections.CorrectionForm(request.POST, event=event)
             form.is_valid()
-            form.add_error(None, "Too many reports have come from your connection in the last "
-                           "hour. Please try again later; your words are still below.")
+            form.add_error(None, _("Too many reports have come from your connection in the last "
+                                   "hour. Please try again later; your words are still below."))
             status = 429
         else:
             form = corrections.CorrectionForm(request.POST, event=event)
@@ -197,13 +201,13 @@ def source_index(request):
     by_type = {}
     for source in sources:
         source.first_citing_events = citing.get(source.pk, [])
-        publisher = source.publisher.name if source.publisher_id else "Publisher not known"
+        publisher = source.publisher.name if source.publisher_id else _("Publisher not known")
         by_type.setdefault(source.source_type, {}).setdefault(
             (publisher, source.publisher), []
         ).append(source)
     order = {value: number for number, value in enumerate([*SourceType.values, ""])}
     types = [
-        (source_type, SourceType(source_type).label if source_type else "Type not yet known",
+        (source_type, SourceType(source_type).label if source_type else _("Type not yet known"),
          sorted(publishers.items(), key=lambda item: item[0][0].casefold()))
         for source_type, publishers in sorted(by_type.items(), key=lambda item: order[item[0]])
     ]

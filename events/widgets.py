@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from .models import RecordState
 
@@ -96,8 +97,10 @@ def _per_generation(widget, build):
     generation = widget.generation
     if generation is None:
         generation = widget.generation = RecordState.objects.generation()
-    cached = cache.get(widget.cache_key)
+    # Per language: the labels are the names in the page's language (modeltranslation).
+    key = f"{widget.cache_key}:{get_language()}"
+    cached = cache.get(key)
     if cached is None or cached[0] != generation:
         cached = (generation, build())
-        cache.set(widget.cache_key, cached, CHOICES_CACHE_SECONDS)
+        cache.set(key, cached, CHOICES_CACHE_SECONDS)
     return cached[1]

@@ -66,3 +66,15 @@ document.addEventListener("htmx:afterSwap", function (event) {
   follow();
   wide.addEventListener("change", follow);
 })();
+
+// The language switcher keeps the current view: when htmx changes the address (a filter, a
+// page, a month), its links follow, /ru/?category=denials <-> /?category=denials.
+function syncLanguageLinks() {
+  var path = window.location.pathname.replace(/^\/ru(\/|$)/, "/");
+  document.querySelectorAll("a[data-language]").forEach(function (link) {
+    var prefix = link.getAttribute("data-language") === "en" ? "" : "/" + link.getAttribute("data-language");
+    link.setAttribute("href", prefix + path + window.location.search);
+  });
+}
+document.addEventListener("htmx:pushedIntoHistory", syncLanguageLinks);
+document.addEventListener("htmx:historyRestore", syncLanguageLinks);
