@@ -440,6 +440,16 @@ def _period_of(row):
     return first, last, first != last, approximate, first, last
 
 
+MARK_TITLE_CHARACTERS = 60
+
+
+def shortened(text, characters):
+    """text cut at a word before `characters`, with an ellipsis, if it is longer."""
+    if len(text) <= characters:
+        return text
+    return text[:characters].rsplit(" ", 1)[0].rstrip(",.:;—– ") + "…"
+
+
 def _marks_axis(rows, link):
     """One mark per event, stacked; None when the stack is too tall to draw."""
     marks, known = [], []
@@ -449,6 +459,9 @@ def _marks_axis(rows, link):
         known.extend(dates)
         disputed = verification == Verification.DISPUTED
         # The title is the mark's name; its place on the axis and the legend say its date.
+        # Shortened: the whole title is in the list below and on the event's page, and a
+        # hundred long titles were a quarter of the first load of / (more in Russian).
+        title = shortened(title, MARK_TITLE_CHARACTERS)
         label = gettext("%(title)s (disputed)") % {"title": title} if disputed else title
         marks.append(Mark(url=url_for("events:event_detail", slug), label=label, bar=bar,
                           disputed=disputed, approximate=approximate, first=first, last=last))

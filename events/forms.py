@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Actor, Category, Event, Place, SourceArticle, Verification
 from .partial_dates import MAX_INPUT_LENGTH, PartialDateFormField
-from .widgets import FastCheckboxes, FastSelect
+from .widgets import FastCheckboxes, FastSelect, SourceSelect
 
 SEARCH_MAX_LENGTH = 200
 
@@ -103,7 +103,7 @@ class EventFilterForm(DateRangeMixin, FilterForm):
         label=_("Source article"), queryset=SourceArticle.objects.all(), to_field_name="slug",
         required=False,
         help_text=_("Events citing this article, directly or through a statement."),
-        empty_label=_("Any source"), widget=FastSelect(cache_name="source", label_field="title"),
+        empty_label=_("Any source"), widget=SourceSelect(cache_name="source"),
     )
     publisher = forms.ModelChoiceField(
         label=_("Publisher"), queryset=Actor.objects.publishers(), to_field_name="slug",

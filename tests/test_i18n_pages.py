@@ -255,8 +255,6 @@ def test_a_russian_page_costs_the_same_queries_as_the_english_one(client, path):
     assert queries(client, "/ru" + path) == queries(client, path)
 
 
-@pytest.mark.xfail(strict=True, reason="Cyrillic text compresses less: /ru/ with its assets "
-                   "is about 70 KB gzipped, /'s 60 KB (see the branch's report)")
 def test_the_first_load_in_russian_is_under_60_kb_gzipped(client):
     html = client.get("/ru/").content
     static = Path(settings.BASE_DIR) / "static"
