@@ -45,6 +45,8 @@ FIELDS = {
     "places": ["name", "description", "aliases"],
 }
 LIST_FIELDS = {"aliases", "corrections"}
+# The language a statement's words were said in (st0.spoken), where the sources show it.
+SPOKEN_LANGUAGES = ("ru", "en", "ce")
 # Sentences the English source notes repeat word for word, written once here in Russian.
 MACROS = {
     "@OUT@": "Внешний источник. Его текст здесь не архивирован, и ссылки на него в хронологии — "
@@ -61,7 +63,7 @@ SECTION = re.compile(
 # st0.c1: of citation 1 of statement 0; role.<actor-slug>: that actor's role in the event;
 # v2 / v2.relies_on / v2.excerpt: value 2 of a claim.
 LINE = re.compile(
-    r"^([a-z_]+|st\d+(?:\.venue|\.corrections|\.c\d+)?|c\d+|role\.[a-z0-9-]+"
+    r"^([a-z_]+|st\d+(?:\.venue|\.corrections|\.spoken|\.c\d+)?|c\d+|role\.[a-z0-9-]+"
     r"|v\d+(?:\.relies_on|\.excerpt)?):\s?(.*)$")
 
 
@@ -171,8 +173,11 @@ def build(items, english, extra):
                 if "corrections" in s and len(s["corrections"]) != len(en_s.get("corrections", [])):
                     errors.append(f"event {slug}: statement {idx}: {len(s['corrections'])} "
                                   f"corrections for {len(en_s.get('corrections', []))}")
+                if "spoken" in s and s["spoken"] not in SPOKEN_LANGUAGES:
+                    errors.append(f"event {slug}: statement {idx}: spoken must be one of "
+                                  f"{', '.join(SPOKEN_LANGUAGES)}")
                 st = {"speaker": en_s["speaker"], "quote": en_s["quote"], "text": s.get("text", "")}
-                for sub in ("venue", "corrections"):
+                for sub in ("venue", "corrections", "spoken"):
                     if sub in s:
                         st[sub] = s[sub]
                 rendered.append(st)
