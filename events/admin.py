@@ -299,7 +299,8 @@ class EventAdmin(SpreadsheetAdminMixin, ReviewedAdminMixin, RecordAdmin):
 class StatementAdmin(ReviewedAdminMixin, RecordAdmin):
     form = StatementAdminForm
     actions = ["submit_for_review", "takedown"]
-    fields = ["kind", "quote", "rendering", "speaker", "said_on", "venue", "event", "status",
+    fields = ["kind", "quote", "spoken_language", "rendering", "speaker", "said_on", "venue",
+              "event", "status",
               "outdated_language", "opened_version", *ReviewedAdminMixin.review_fields]
     autocomplete_fields = ["speaker", "event"]
     inlines = [StatementCitationInline]

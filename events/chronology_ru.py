@@ -81,6 +81,8 @@ class RussianRecord:
                 value = "\n".join(value)
             if value:
                 setattr(instance, f"{field}_ru", value)
+        if kind == "statements" and item.get("spoken") and not instance.spoken_language:
+            instance.spoken_language = item["spoken"]  # the language the words were said in
         if kind == "sources" and item.get("gloss_en") and not instance.english_gloss:
             instance.english_gloss = item["gloss_en"]  # a Russian headline's English gloss
 

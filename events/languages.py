@@ -114,7 +114,7 @@ def translated_fields(model):
     from modeltranslation.translator import NotRegistered, translator
 
     try:
-        return tuple(translator.get_options_for_model(model).all_fields)
+        return tuple(translator.get_options_for_model(model).fields)
     except NotRegistered:
         return ()
 

@@ -1531,6 +1531,14 @@ class Statement(
         blank=True,
         help_text="E.g. “to Interfax”, “HBO Real Sports interview”, “press briefing”.",
     )
+    spoken_language = models.CharField(
+        "said in",
+        max_length=5,
+        blank=True,
+        choices=[("ru", "Russian"), ("en", "English"), ("ce", "Chechen")],
+        help_text="The language the words were said in, where the sources show it. A quote "
+        "printed by a source in another language is then shown as that source's translation.",
+    )
     rendering = models.TextField(
         "our rendering",
         blank=True,

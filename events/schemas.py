@@ -445,6 +445,11 @@ class EventStatementOut(Translated):
         description="The language `quote` is in, as a code (en, ru), from the cited source "
         "that prints it; null where the record does not say."
     )
+    spoken_language: str | None = Field(
+        description="The language the words were said in (en, ru, ce), where the sources show "
+        "it; null where they do not. Where it differs from `quote_language`, `quote` is the "
+        "citing source's translation, not the speaker's own words."
+    )
     rendering: str = Field(description=RENDERING_DESCRIPTION)
     speaker: ActorRef
     said_on: PartialDateOut
@@ -459,6 +464,10 @@ class EventStatementOut(Translated):
     @staticmethod
     def resolve_quote_language(statement):
         return quote_language_of(statement)
+
+    @staticmethod
+    def resolve_spoken_language(statement):
+        return statement.spoken_language or None
 
     @staticmethod
     def resolve_rendering(statement):

@@ -238,3 +238,28 @@ def test_migrate_fills_the_search_documents_a_migration_left_empty():
     fill_search_vectors(apps.get_app_config("events"))
     assert Event.objects.search("Аргуне").filter(pk=event.pk).exists()
     assert Event.objects.search("detention").filter(pk=event.pk).exists()
+
+
+@pytest.mark.django_db
+def test_words_said_in_russian_and_printed_in_english_are_the_sources_translation(client):
+    """A statement said in Russian and quoted from an English source is that source's
+    translation, and says so in both languages, with our Russian rendering labelled as ours."""
+    from .factories import PublishedStatementFactory
+
+    event = PublishedEventFactory()
+    statement = PublishedStatementFactory(
+        event=event, quote="There are no such people here.", spoken_language="ru",
+        rendering_ru="Таких людей здесь нет.",
+    )
+    source = statement.citations.get().source
+    assert source.language == "en"
+    english = client.get(event.get_absolute_url()).content.decode()
+    assert "As translated from Russian by" in english
+    russian = client.get("/ru" + event.get_absolute_url()).content.decode()
+    assert "В переводе" in russian and "с русского" in russian
+    assert "There are no such people here." in russian  # as the source prints it
+    assert "Таких людей здесь нет." in russian  # beside it, ours
+    # Words said in English, printed in English: no translation claimed.
+    statement.spoken_language = "en"
+    statement.save()
+    assert "As translated" not in client.get(event.get_absolute_url()).content.decode()

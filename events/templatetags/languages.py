@@ -67,6 +67,10 @@ def switch_language(context, language):
     them valid, and its page number; nothing else a query string may carry is repeated back
     (an unknown slug may be a withdrawn name), as for the canonical address."""
     request = context["request"]
+    if "request_path" in context or "exception" in context:
+        # An error page (Django's 404 and 500 views set these): the address asked for is not
+        # a page of ours, and may be an old slug made from a protected person's real name.
+        return in_language("/", language)
     form = context.get("form")
     query = QueryDict(mutable=True)
     if isinstance(form, FilterForm) and form.is_bound and form.is_valid():
