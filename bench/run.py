@@ -100,6 +100,7 @@ def env_assignments(name):
 DATABASES = env_list("BENCH_DATABASES", "sqlite,postgresql")
 SIZES = [int(size) for size in env_list("BENCH_SIZES", "100,10000,100000")]
 DURATION = int(os.environ.get("BENCH_DURATION", "5"))
+LIGHTHOUSE_RUNS = max(1, int(os.environ.get("BENCH_LIGHTHOUSE_RUNS", "3")))
 LIGHTHOUSE = os.environ.get("BENCH_LIGHTHOUSE", "1").strip().lower() not in {"0", "no", "off",
                                                                             "false"}
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
@@ -451,7 +452,18 @@ def run_one(kind, size, folder, static_root):
 # Lighthouse -----------------------------------------------------------------------------------
 
 
-def lighthouse_phase(folder, static_root):
+def lighthouse_median(url, out, name):
+    """Lighthouse's median of LIGHTHOUSE_RUNS loads of a page; every report kept in `out`."""
+    summaries = []
+    for run_number in range(LIGHTHOUSE_RUNS):
+        report_path = out / f"{name}-{run_number + 1}.json"
+        summaries.append(lighthouse.summarize(lighthouse.run(url, report_path)))
+    chosen = lighthouse.median_run(summaries)
+    chosen["runs"] = [summary["performance"] for summary in summaries]
+    return chosen
+
+
+def lighthouse_phase(folder, static_root, out):
     """Every page type of the bundled record (manage.py load_chronology: claims, places and the
     Russian record exist there, not in synthetic data) and the same record in TimelineJS, each
     loaded once by Lighthouse; the budgets checked."""
@@ -459,13 +471,14 @@ def lighthouse_phase(folder, static_root):
     if why_not:
         raise RuntimeError(f"Lighthouse cannot run: {why_not}")
     result = {"pages": [], "skipped": [], "checks": [], "timelinejs": None}
-    reports = folder / "lighthouse"
-    reports.mkdir()
+    reports = out / "lighthouse"  # the JSON reports, for Lighthouse's viewer
+    reports.mkdir(exist_ok=True)
+    result["load_before"] = os.getloadavg()[0]
     path = folder / "bundled.sqlite3"
     env = base_env(f"sqlite:///{path}", static_root)
     log("Lighthouse: migrate and load_chronology (the bundled record) into SQLite")
     manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "load_chronology", "-v0")
+    manage(env, "load_chronology", capture=True)
     urls = inspect(env, "urls")
     result["settings"] = "production defaults (page cache on, its first fill before Lighthouse)"
     with gunicorn(env, {}) as base:
@@ -482,8 +495,7 @@ def lighthouse_phase(folder, static_root):
             if status != 200:
                 raise RuntimeError(f"{address} answered {status}")
             log(f"Lighthouse: {label} ({address})")
-            summary = lighthouse.summarize(
-                lighthouse.run(base + address, reports / f"page-{number}.json"))
+            summary = lighthouse_median(base + address, reports, f"page-{number + 1}")
             summary.update(label=label, path=address, budget_kb=budget)
             result["pages"].append(summary)
             result["checks"] += lighthouse.budget_checks(label, summary, budget)
@@ -492,13 +504,13 @@ def lighthouse_phase(folder, static_root):
     server, address = lighthouse.serve(lighthouse.timelinejs_files(export))
     try:
         log(f"Lighthouse: TimelineJS 3 with the same record ({len(export):,} bytes of JSON)")
-        summary = lighthouse.summarize(
-            lighthouse.run(address + "/index.html", reports / "timelinejs.json"))
+        summary = lighthouse_median(address + "/index.html", reports, "timelinejs")
         summary.update(label="TimelineJS 3", path="/index.html", budget_kb=None)
         result["timelinejs"] = summary
     finally:
         server.shutdown()
         server.server_close()
+    result["load_after"] = os.getloadavg()[0]
     return result
 
 
@@ -514,22 +526,29 @@ def lighthouse_tables(result):
     """The per-page table with budgets and failing audits, then ours against TimelineJS."""
     if result.get("error"):
         return f"Not run: {result['error']}"
+    indexes = [str(round(page["benchmark_index"])) for page in result["pages"]
+               if page.get("benchmark_index")]
     lines = [
         f"Lighthouse {lighthouse.lighthouse_version(result)}, Chromium, mobile emulation "
         "(Lighthouse's default form factor and simulated throttling), "
         f"categories {', '.join(lighthouse.CATEGORIES)}; the bundled record on SQLite, "
-        f"{result['settings']}.",
+        f"{result['settings']}. The median of {LIGHTHOUSE_RUNS} loads per page (Lighthouse's "
+        "own choice of median run; every run's performance score in the last column). Load "
+        f"average {result['load_before']:.2f} before, {result['load_after']:.2f} after; "
+        "Lighthouse's benchmark index of this machine (its speed; a quiet desktop scores over "
+        "1,000, and a low one makes the simulated times, TBT most, pessimistic): "
+        f"{', '.join(indexes) or 'not reported'}.",
         "",
         "| page | performance | accessibility | FCP s | LCP s | TBT ms | KB transferred "
-        "| KB budget |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| KB budget | every run's performance |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for page in result["pages"]:
         lines.append(
             f"| {page['label']} (`{page['path']}`) | {_score(page['performance'])} "
             f"| {_score(page['accessibility'])} | {_seconds(page['fcp_ms'])} "
             f"| {_seconds(page['lcp_ms'])} | {page['tbt_ms']} | {page['bytes'] / 1024:.1f} "
-            f"| {page['budget_kb']} |"
+            f"| {page['budget_kb']} | {', '.join(map(_score, page['runs']))} |"
         )
     notes = []
     for page in [*result["pages"], *([result["timelinejs"]] if result["timelinejs"] else [])]:
@@ -717,11 +736,14 @@ def report(results, machine, lighthouse_result=None):
     if lighthouse_result is not None:
         parts += ["## Lighthouse: every page type, and TimelineJS side by side",
                   lighthouse_tables(lighthouse_result)]
+    if not results:
+        return "\n\n".join([*parts, "No database measured (BENCH_SIZES or BENCH_DATABASES "
+                                     "empty).", "## Targets", targets(results, lighthouse_result)])
     return "\n\n".join([
         *parts,
         "## Throughput (wrk -t2 -c16) and one-client latency (wrk -t1 -c1), uncached",
         table(results),
-        "Not measured: \n\n" + skipped_notes(results),
+        "Not measured:\n\n" + skipped_notes(results),
         "## Cached, against the minimal Django project and the bare view",
         cached_table(results),
         "## First load of `/` (Accept-Encoding: br, gzip)",
@@ -796,7 +818,7 @@ def main():
         failures = []
         if LIGHTHOUSE:
             try:
-                lighthouse_result = lighthouse_phase(folder, static_root)
+                lighthouse_result = lighthouse_phase(folder, static_root, out)
             except (RuntimeError, OSError, subprocess.CalledProcessError,
                     subprocess.TimeoutExpired) as error:
                 log(f"Lighthouse FAILED: {error}")
