@@ -26,7 +26,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from events.models import Category, Event, Verification  # noqa: E402
+from events.models import Category, Event, Place, Verification  # noqa: E402
 
 # A word of the generated titles ("a secret prison") and summaries ("an unofficial prison").
 SEARCH_WORDS = ["prison", "detentions", "torture", "asylum"]
@@ -80,6 +80,7 @@ def pick_urls():
         "_search_word": word,
         "_search_matches": public.search(word).count(),
         "_public_events": public.count(),
+        "_public_places": Place.objects.public().count(),
     }
 
 

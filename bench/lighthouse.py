@@ -113,6 +113,10 @@ def summarize(report):
         "benchmark_index": report.get("environment", {}).get("benchmarkIndex"),
         "runtime_error": (report.get("runtimeError") or {}).get("message", ""),
         "warnings": report.get("runWarnings", []),
+        # Lighthouse 12.2.3 on a newer Chromium cannot run a few diagnostics (its trace-elements
+        # gatherer fails): none weighs in a score, but the report says which.
+        "errored": sorted(audit_id for audit_id, audit in audits.items()
+                          if audit.get("scoreDisplayMode") == "error"),
         "failing": {},
     }
     for name in CATEGORIES:

@@ -1,5 +1,8 @@
 """The benchmark: `make bench` (or `.venv/bin/python -m bench.run`). Never part of `make test`.
 
+First, Lighthouse (bench/lighthouse.py) on every page type of the bundled record, and on the
+same record in Knight Lab's TimelineJS 3, side by side. Then:
+
 For each database (a SQLite file in a temporary folder; PostgreSQL database `chronology_bench`
 on 127.0.0.1:5432 as user postgres) and each size N, it migrates a fresh database, generates N
 synthetic events (manage.py generate_synthetic), serves the app with gunicorn and the
@@ -11,14 +14,18 @@ production settings on 127.0.0.1, and measures each page with wrk:
 
 A URL whose first request takes over BENCH_SLOW_SECONDS is not given to wrk (a 30-second
 request would outlast the measurement): it is timed over BENCH_SLOW_REQUESTS requests, one at
-a time, and marked "slow". It also reports the first load of `/` in bytes on the wire, and per
-URL the queries and SQL/Python time of one request (in-process, with EXPLAIN ANALYZE of the
-slowest query on PostgreSQL), then checks the targets of docs/performance.md.
+a time, and marked "slow". A minimal Django project (bench/minimal/) is measured by the same
+gunicorn command and wrk step after the cached pages, as their reference. It also reports the
+first load of `/` in bytes on the wire, and per URL the queries and SQL/Python time of one
+request (in-process, with EXPLAIN ANALYZE of the slowest query on PostgreSQL), then checks the
+targets of docs/performance.md.
 
 Environment (all optional):
   BENCH_DATABASES      sqlite,postgresql
   BENCH_SIZES          100,10000,100000  (event counts, for every database)
   BENCH_DURATION       5                 (seconds per wrk measurement)
+  BENCH_LIGHTHOUSE     1                 (0: no Lighthouse, no TimelineJS)
+  BENCH_LIGHTHOUSE_RUNS 3                (Lighthouse loads per page; the median is reported)
   BENCH_WORKERS        2 * cores + 1     (gunicorn sync workers)
   BENCH_SEED           2017
   BENCH_PG_URL         postgres://postgres@127.0.0.1:5432  (server; the database is created)
@@ -557,6 +564,12 @@ def lighthouse_tables(result):
                          + ("; ".join(audits) or "no single audit failed"))
         if page["runtime_error"]:
             notes.append(f"- {page['label']}: Lighthouse error: {page['runtime_error']}")
+        for warning in page["warnings"]:
+            notes.append(f"- {page['label']}: Lighthouse warning: {warning}")
+    errored = sorted({audit for page in result["pages"] for audit in page["errored"]})
+    if errored:
+        notes.append("- audits Lighthouse could not run here (none weighs in a score): "
+                     + ", ".join(errored))
     notes += [f"- skipped: {why}" for why in result["skipped"]]
     if notes:
         lines += ["", *notes]
@@ -717,6 +730,9 @@ def targets(results, lighthouse_result=None):
                         continue
                     measured_label, note = "event", " (event page without claims: " \
                         "the synthetic data has none)"
+                if label == "places" and not result["urls"].get("_public_places", 1):
+                    note = " (no places in the data: generate_synthetic makes none, so the " \
+                        "map is empty)"
                 p95 = result["uncached"][measured_label]["p95"]
                 check(f"{LABELS[label]} uncached p95 < {limit} ms ({where})", p95 < limit,
                       f"{p95:.1f} ms{note}")

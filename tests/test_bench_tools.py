@@ -55,6 +55,7 @@ def test_summary_reads_the_figures_the_report_prints():
     assert summary["form_factor"] == "mobile"
     assert summary["benchmark_index"] == 1234.5
     assert summary["failing"] == {}
+    assert summary["errored"] == []
 
 
 def test_failing_audits_are_named_worst_first_and_only_those_that_count():
@@ -66,6 +67,7 @@ def test_failing_audits_are_named_worst_first_and_only_those_that_count():
             "diagnostics": audit(None, mode="informative", title="Diagnostics"),
             "unused-css": audit(0.5, mode="notApplicable", title="Not applicable"),
             "color-contrast": audit(0, mode="binary", title="Contrast"),
+            "layout-shifts": audit(None, mode="error", title="Avoid large layout shifts"),
             "image-alt": audit(1, mode="binary", title="Alt text"),
         },
     )
@@ -77,6 +79,7 @@ def test_failing_audits_are_named_worst_first_and_only_those_that_count():
         "performance": ["Avoid an excessive DOM size (0.00)", "Total Blocking Time (0.56)"],
         "accessibility": ["Contrast (0.00)"],
     }
+    assert summary["errored"] == ["layout-shifts"]
 
 
 def test_a_page_lighthouse_could_not_score_fails_its_budgets():
@@ -169,3 +172,36 @@ def test_the_minimal_project_answers_its_one_page():
     response = Client().get("/")
     assert response.status_code == 200
     assert response.content == minimal_urls.PAGE
+
+
+def measured(p95, rps=100.0):
+    return {"rps": rps, "p95": p95, "p50": p95 / 2, "p99": p95, "slow": False, "errors": 0}
+
+
+def test_targets_at_ten_thousand_say_what_stood_in_and_what_was_skipped():
+    from bench import run
+
+    uncached = {label: measured(10.0) for label in
+                ("bare", "home", "home_filters", "event", "places", "api_events")}
+    result = {
+        "db": "sqlite", "size": 10_000, "urls": {"_public_places": 0},
+        "uncached": uncached,
+        "cached": {"bare": measured(1, rps=900.0), "home": measured(1, rps=800.0)},
+        "minimal": measured(1, rps=1000.0),
+        "skipped": {"home_ru": "/ru/ answers 404 (not built yet)",
+                    "event_claims": "the data has no event with claims"},
+        "first_load": {"total": 40 * 1024},
+    }
+    lines = run.targets([result]).splitlines()
+    assert "- PASS: `/` from cache >= 75% of the minimal Django project's req/s " \
+        "(sqlite, N=10,000): 80% (cached)" in lines
+    assert "- PASS: `/` from cache >= 60% of bare req/s (sqlite, N=10,000): 89% (cached)" in lines
+    assert "- SKIP: /ru/ uncached p95 < 40 ms (sqlite, N=10,000): /ru/ answers 404 " \
+        "(not built yet)" in lines
+    assert "- PASS: event page with claims uncached p95 < 20 ms (sqlite, N=10,000): 10.0 ms " \
+        "(event page without claims: the synthetic data has none)" in lines
+    assert any(line.startswith("- PASS: /places/ uncached p95 < 40 ms") and "map is empty" in line
+               for line in lines)
+    result["uncached"]["event"] = measured(25.0)
+    assert "- FAIL: event page with claims uncached p95 < 20 ms (sqlite, N=10,000): 25.0 ms " \
+        "(event page without claims: the synthetic data has none)" in run.targets([result])
