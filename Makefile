@@ -98,6 +98,7 @@ clean:
 BENCH_LIGHTHOUSE ?= 1
 BENCH_DEPS := bench/node_modules/.installed
 $(BENCH_DEPS): bench/package.json bench/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: Lighthouse needs Node and npm (or BENCH_LIGHTHOUSE=0)."; exit 1; }
 	npm ci --prefix bench --no-audit --no-fund --loglevel=error && touch $@
 
 .PHONY: bench

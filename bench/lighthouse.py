@@ -108,8 +108,8 @@ def summarize(report):
         "bytes": value("total-byte-weight"),
         "requests": len(audits.get("network-requests", {}).get("details", {}).get("items", [])),
         "tti_ms": value("interactive"),
-        # Lighthouse's measure of this machine's speed at the time (a quiet desktop ~1,000+;
-        # under ~500 the simulated figures, TBT most, come out pessimistic).
+        # Lighthouse's measure of this machine's speed at the time (higher is faster): other
+        # work on the machine lowers it and lengthens the simulated figures, TBT most.
         "benchmark_index": report.get("environment", {}).get("benchmarkIndex"),
         "runtime_error": (report.get("runtimeError") or {}).get("message", ""),
         "warnings": report.get("runWarnings", []),

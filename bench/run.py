@@ -542,8 +542,8 @@ def lighthouse_tables(result):
         f"{result['settings']}. The median of {LIGHTHOUSE_RUNS} loads per page (Lighthouse's "
         "own choice of median run; every run's performance score in the last column). Load "
         f"average {result['load_before']:.2f} before, {result['load_after']:.2f} after; "
-        "Lighthouse's benchmark index of this machine (its speed; a quiet desktop scores over "
-        "1,000, and a low one makes the simulated times, TBT most, pessimistic): "
+        "Lighthouse's benchmark index of this machine per page (its speed at the time, higher "
+        "is faster; other work lowers it and lengthens the simulated times, TBT most): "
         f"{', '.join(indexes) or 'not reported'}.",
         "",
         "| page | performance | accessibility | FCP s | LCP s | TBT ms | KB transferred "
