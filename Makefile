@@ -89,9 +89,18 @@ constraints:
 clean:
 	rm -rf $(VENV) staticfiles tests/browser/node_modules mapdata/node_modules
 
-# The performance benchmark (bench/README.md): gunicorn + wrk against SQLite and PostgreSQL at
-# 100, 10,000 and 100,000 synthetic events. Not part of `make test`. Takes ~20-30 minutes;
-# BENCH_SIZES=100,10000 or BENCH_DATABASES=sqlite for a shorter run.
+# The performance benchmark (bench/README.md): Lighthouse on every page type and TimelineJS side
+# by side (the bundled record), then gunicorn + wrk against SQLite and PostgreSQL at 100, 10,000
+# and 100,000 synthetic events. Not part of `make test`. Takes ~30 minutes; for a quick look:
+#   BENCH_SIZES=100 BENCH_DATABASES=sqlite BENCH_DURATION=2 BENCH_LIGHTHOUSE=0 make bench
+# Lighthouse and TimelineJS come from the npm registry at the versions bench/package-lock.json
+# pins (BENCH_LIGHTHOUSE=0 leaves them out, and npm with them).
+BENCH_LIGHTHOUSE ?= 1
+BENCH_DEPS := bench/node_modules/.installed
+$(BENCH_DEPS): bench/package.json bench/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: Lighthouse needs Node and npm (or BENCH_LIGHTHOUSE=0)."; exit 1; }
+	npm ci --prefix bench --no-audit --no-fund --loglevel=error && touch $@
+
 .PHONY: bench
-bench: install
-	$(BIN)/python -m bench.run
+bench: install $(if $(filter 0 no off false,$(BENCH_LIGHTHOUSE)),,$(BENCH_DEPS))
+	BENCH_LIGHTHOUSE=$(BENCH_LIGHTHOUSE) $(BIN)/python -m bench.run

@@ -26,7 +26,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from events.models import Category, Event, Verification  # noqa: E402
+from events.models import Category, Event, Place, Verification  # noqa: E402
 
 # A word of the generated titles ("a secret prison") and summaries ("an unofficial prison").
 SEARCH_WORDS = ["prison", "detentions", "torture", "asylum"]
@@ -58,17 +58,29 @@ def pick_urls():
         .order_by("pk")
         .first()
     ) or public.order_by("pk").first()
+    # An event page with claims: the public event with the most (the bundled record has some;
+    # generate_synthetic makes none, so on synthetic data this is absent and said so).
+    with_claims = (
+        public.annotate(claim_count=Count("claims", distinct=True))
+        .filter(claim_count__gte=1)
+        .order_by("-claim_count", "pk")
+        .first()
+    )
     return {
         "bare": "/__bench__/bare",
         "home": "/",
         "home_search": "/?" + urlencode({"q": word}),
         "home_filters": "/?" + urlencode(filters) if filters else "/?date_from=2016",
         "event": event.get_absolute_url(),
+        "event_claims": with_claims.get_absolute_url() if with_claims else None,
+        "places": "/places/",
+        "home_ru": "/ru/",
         "api_events": "/api/v1/events",
         "timelinejs": "/api/v1/exports/timelinejs",
         "_search_word": word,
         "_search_matches": public.search(word).count(),
         "_public_events": public.count(),
+        "_public_places": Place.objects.public().count(),
     }
 
 
@@ -115,7 +127,7 @@ def profile(urls, slow):
     client = Client()
     results = {}
     for label, url in urls.items():
-        if label.startswith("_"):
+        if label.startswith("_") or not url:
             continue
         runs = 1 if label in slow else PROFILE_RUNS
         if label not in slow:

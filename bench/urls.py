@@ -5,8 +5,10 @@ same machine, gives figures that compare across machines.
 """
 
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import path
 from django.views.decorators.http import require_safe
+
+from timeline import urls as app_urls
 
 BARE_PAGE = (
     b"<!doctype html><html lang=en><meta charset=utf-8><title>Bare</title>"
@@ -19,7 +21,10 @@ def bare(request):
     return HttpResponse(BARE_PAGE)
 
 
+# The app's patterns themselves, not include("timeline.urls"): Django refuses i18n_patterns
+# (the /ru/ pages) inside an included URLconf.
+handler500 = app_urls.handler500
 urlpatterns = [
     path("__bench__/bare", bare, name="bench_bare"),
-    path("", include("timeline.urls")),
+    *app_urls.urlpatterns,
 ]
