@@ -55,7 +55,7 @@ class TestExcerptCheckedAtSave:
             citation_form(record.draft, record.expose, "more than two hundred men were detained"),
         )
         assert response.status_code == 200
-        errors = response.context["adminform"].form.errors["excerpt"]
+        errors = response.context["adminform"].form.errors["excerpt_en"]
         assert "Not verbatim in the archived text of “Honour killing”" in errors[0]
         assert "“more than two hundred men were detained”" in errors[0]
         assert not Citation.objects.filter(excerpt__contains="two hundred").exists()
@@ -82,7 +82,7 @@ class TestExcerptCheckedAtSave:
         )
         assert response.status_code == 200
         assert "“more than a hundred men” is not there" in (
-            response.context["adminform"].form.errors["excerpt"][0])
+            response.context["adminform"].form.errors["excerpt_en"][0])
 
     def test_a_summary_or_a_source_without_archived_text_is_not_compared(
         self, curator_client, record, archived

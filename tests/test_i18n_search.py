@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -195,6 +196,7 @@ def test_the_bundled_russian_record_is_searched_with_russian_stemming(client, ru
 @pytest.mark.parametrize("q", ["Кадыров", "задержаны Аргуне", "Kadyrov"])
 def test_a_russian_search_costs_the_queries_an_english_one_does(client, russian, q):
     def count(url, params):
+        cache.clear()  # the filter choices are cached per language: compare cold with cold
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url, params).status_code == 200
         return len(queries)

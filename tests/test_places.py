@@ -124,6 +124,7 @@ def test_the_approximation_is_stated_on_pages_api_geojson_and_json_ld(client, re
         "id": record.argun.pk, "slug": "argun", "name": "Argun", "kind": "city",
         "latitude": 43.3, "longitude": 45.9, "radius_km": 10, "approximate": True,
         "url": api[0]["url"], "api_url": api[0]["api_url"],
+        "translation": {"language": "en", "missing": [], "outdated": False},
     }]
     assert api[0]["url"].endswith("/places/argun/")
     [feature] = [f for f in geojson["features"] if f["id"] == "argun"]
