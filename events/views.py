@@ -2,7 +2,7 @@
 the QuerySets, never only in a template."""
 
 import sys
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,13 +20,12 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from urllib.parse import urlencode
-
 from . import cdn, corrections, embeds, http, maps
 from .axis import build_axis
 from .caching import cache_public_page, record_generation
 from .forms import EventFilterForm, form_errors
 from .history import public_change_log
+from .languages import language_of_path
 from .links import absolute_url
 from .middleware import EMBED_POLICY, POLICY
 from .models import (
@@ -412,22 +412,28 @@ def oembed(request):
     elif len(url) > 2000 or "\x00" in url:
         response = http.error_response(400, "The url is too long or malformed.")
     else:
-        try:
-            query = embeds.embed_query(url)
-            form = EventFilterForm(query)
-            if not form.is_valid():
-                response = http.error_response(
-                    400, "The address has filters that cannot be used.", form_errors(form)
-                )
-            else:
-                response = JsonResponse(embeds.oembed_answer(
-                    query, request.GET.get("maxwidth"), request.GET.get("maxheight")
-                ))
-        except embeds.NotEmbeddable as error:
-            response = http.error_response(404, str(error))
-        except ValueError as error:
-            response = http.error_response(400, str(error))
+        # The page's own language (its /ru/ prefix): its address resolves in it, and the embed
+        # offered is in it too.
+        with translation.override(language_of_path(urlsplit(url.strip()).path)):
+            response = _oembed_of_url(request, url)
     return cdn.set_tags(http.allow_any_origin(response), {cdn.CHRONOLOGY})
+
+
+def _oembed_of_url(request, url):
+    try:
+        query = embeds.embed_query(url)
+        form = EventFilterForm(query)
+        if not form.is_valid():
+            return http.error_response(
+                400, "The address has filters that cannot be used.", form_errors(form)
+            )
+        return JsonResponse(embeds.oembed_answer(
+            query, request.GET.get("maxwidth"), request.GET.get("maxheight")
+        ))
+    except embeds.NotEmbeddable as error:
+        return http.error_response(404, str(error))
+    except ValueError as error:
+        return http.error_response(400, str(error))
 
 
 @require_safe

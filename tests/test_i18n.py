@@ -263,3 +263,14 @@ def test_words_said_in_russian_and_printed_in_english_are_the_sources_translatio
     statement.spoken_language = "en"
     statement.save()
     assert "As translated" not in client.get(event.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_oembed_answers_for_a_russian_page_in_russian(client, settings):
+    event = PublishedEventFactory()
+    url = f"{settings.SITE_URL}/ru/categories/{event.category.slug}/"
+    answer = client.get("/oembed", {"url": url})
+    assert answer.status_code == 200
+    assert "/ru/embed/" in answer.json()["html"]
+    english = client.get("/oembed", {"url": url.replace("/ru/", "/")})
+    assert english.status_code == 200 and "/ru/" not in english.json()["html"]
