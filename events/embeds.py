@@ -13,8 +13,10 @@ from django.conf import settings
 from django.http import QueryDict
 from django.urls import Resolver404, resolve, reverse
 from django.utils.html import format_html
+from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 
+from .languages import language_of_path
 from .links import absolute_url
 
 PROVIDER_NAME = gettext_lazy("Chechnya 2017: a documented chronology")
@@ -42,7 +44,9 @@ def embed_query(url):
             gettext("Only addresses on %(site)s can be embedded.") % {"site": settings.SITE_URL}
         )
     try:
-        match = resolve(parts.path or "/")
+        # In the address's own language: a /ru/ address resolves only with Russian active.
+        with translation.override(language_of_path(parts.path or "/")):
+            match = resolve(parts.path or "/")
     except Resolver404:
         raise NotEmbeddable(gettext("There is no page at this address.")) from None
     query = QueryDict(parts.query, mutable=True)

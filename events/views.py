@@ -412,10 +412,7 @@ def oembed(request):
     elif len(url) > 2000 or "\x00" in url:
         response = http.error_response(400, "The url is too long or malformed.")
     else:
-        # The page's own language (its /ru/ prefix): its address resolves in it, and the embed
-        # offered is in it too.
-        with translation.override(language_of_path(urlsplit(url.strip()).path)):
-            response = _oembed_of_url(request, url)
+        response = _oembed_of_url(request, url)
     return cdn.set_tags(http.allow_any_origin(response), {cdn.CHRONOLOGY})
 
 
@@ -427,9 +424,12 @@ def _oembed_of_url(request, url):
             return http.error_response(
                 400, "The address has filters that cannot be used.", form_errors(form)
             )
-        return JsonResponse(embeds.oembed_answer(
-            query, request.GET.get("maxwidth"), request.GET.get("maxheight")
-        ))
+        # The embed offered is in the page's own language (its /ru/ prefix); what is wrong
+        # with a request is said in the request's.
+        with translation.override(language_of_path(urlsplit(url.strip()).path)):
+            return JsonResponse(embeds.oembed_answer(
+                query, request.GET.get("maxwidth"), request.GET.get("maxheight")
+            ))
     except embeds.NotEmbeddable as error:
         return http.error_response(404, str(error))
     except ValueError as error:
