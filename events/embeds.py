@@ -12,8 +12,8 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.http import QueryDict
 from django.urls import Resolver404, resolve, reverse
-from django.utils.html import format_html
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy
 
 from .languages import language_of_path

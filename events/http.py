@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse, JsonResponse
 from django.urls import URLPattern, re_path, reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 from ninja import NinjaAPI
 from ninja.throttling import AnonRateThrottle

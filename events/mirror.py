@@ -19,7 +19,6 @@ docs/mirrors.md). `check_links` and `check_manifest` are what `manage.py check_m
 import hashlib
 import html
 import json
-import os
 import posixpath
 import re
 import subprocess

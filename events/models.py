@@ -1015,7 +1015,7 @@ class EventQuerySet(models.QuerySet):
         # in its own configuration: one index scan each, OR-ed (a bitmap OR).
         text = fold_yo(text)
         match, rank = Q(), None
-        for column, (_, config) in Event.SEARCH_DOCUMENTS.items():
+        for column, (_language, config) in Event.SEARCH_DOCUMENTS.items():
             query = SearchQuery(text, config=config, search_type="websearch")
             match |= Q(**{column: query})
             language_rank = SearchRank(F(column), query)

@@ -17,7 +17,6 @@ from tests.factories import (
     ActorFactory,
     EventActorFactory,
     PublishedEventFactory,
-    PublishedStatementFactory,
 )
 
 pytestmark = pytest.mark.django_db
