@@ -222,7 +222,9 @@ def test_a_quote_printed_in_english_stays_english_beside_our_russian(client):
     assert f'<blockquote lang="en"><p>{statement.quote[:30]}' in block.replace("&#x27;", "'")
     assert "Наш перевод:" in block
     assert statement.rendering_ru[:30] in block
-    assert "В передаче <a href=" in block
+    # Said in Russian (spoken_language): the English is the source's translation, and says so.
+    assert statement.spoken_language == "ru"
+    assert "В переводе <a href=" in block and "с русского" in block
     english = client.get(f"/events/{EVENT}/").content.decode()
     assert "Our translation" not in english and '<blockquote lang="en">' not in english
 

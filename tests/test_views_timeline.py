@@ -133,7 +133,7 @@ def test_pagination_keeps_filters(client, record):
     assert len(slugs(first)) == EVENTS_PER_PAGE
     assert 'href="?category=reporting&amp;page=2"' in first.content.decode()
     second = get(client, category="reporting", page=2)
-    assert len(slugs(second)) == 31 - EVENTS_PER_PAGE
+    assert len(slugs(second)) == min(EVENTS_PER_PAGE, 31 - EVENTS_PER_PAGE)
     assert not set(slugs(first)) & set(slugs(second))
 
 

@@ -226,7 +226,8 @@ def test_printed_pages_keep_the_record_and_drop_the_controls(page, live_server, 
     page.goto(live_server.url + "/")
     style = "(selector, pseudo) => getComputedStyle(document.querySelector(selector), pseudo)"
     assert page.evaluate(f"({style})('.site-header').backgroundColor") == "rgba(0, 0, 0, 0)"
-    expect(page.locator(".site-header nav")).to_be_hidden()
+    for nav in page.locator(".site-header nav").all():  # the site's and the languages'
+        expect(nav).to_be_hidden()
     expect(page.locator(".filters-panel")).to_be_hidden()
     # One event is not split across pages.
     assert page.evaluate(f"({style})('.event').breakInside") == "avoid"

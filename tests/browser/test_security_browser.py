@@ -187,8 +187,8 @@ def test_the_admin_works_under_the_policy(watched, live_server, curator):
     expect(page.locator("#site-name")).to_contain_text("curators")
 
     page.goto(live_server.url + reverse("admin:events_event_add"))
-    page.locator("#id_title").fill("Kadyrov's spokesman denies the report")
-    page.locator("#id_location").click()
+    page.locator("#id_title_en").fill("Kadyrov's spokesman denies the report")
+    page.locator("#id_location_en").click()
     # The slug is filled in by admin/js/prepopulate.js from the title.
     expect(page.locator("#id_slug")).to_have_value("kadyrovs-spokesman-denies-the-report")
 
@@ -213,7 +213,7 @@ def test_the_admin_works_under_the_policy(watched, live_server, curator):
     page.locator("#action-toggle").check()
     expect(page.locator(".action-counter")).to_contain_text("1 of 1 selected")
     page.goto(live_server.url + reverse("admin:events_event_change", args=[event.pk]))
-    expect(page.locator("#id_title")).to_have_value("Spokesman denies")
+    expect(page.locator("#id_title_en")).to_have_value("Spokesman denies")
     page.goto(live_server.url + reverse("admin:events_event_history", args=[event.pk]))
     expect(page.locator("h1")).to_be_visible()
 
