@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
@@ -244,7 +244,7 @@ def _fast_hit(environ):
         path_info, settings.ROOT_URLCONF, language_of_path(path_info)
     ):
         return None
-    close_old_connections()  # as at the start of a request Django handles
+    _close_old_connections()  # as at the start of a request Django handles
     try:
         try:
             generation = _read_generation()
@@ -256,7 +256,7 @@ def _fast_hit(environ):
             environ.get("HTTP_HX_HISTORY_RESTORE_REQUEST", ""),
         ))
     finally:
-        close_old_connections()  # and at its end
+        _close_old_connections()  # and at its end
     if stored is None or FINAL not in stored:
         return None
     headers = list(stored[FINAL])
@@ -269,6 +269,13 @@ def _fast_hit(environ):
         headers.append(("ETag", stored["etag"]))
     headers.append(("Content-Length", str(len(body))))
     return _status_line(stored["status"]), headers, body
+
+
+def _close_old_connections():
+    # Never inside a transaction: only a test runs requests inside one (Django's test client
+    # disconnects this for the same reason), and closing would end it.
+    if not connection.in_atomic_block:
+        close_old_connections()
 
 
 def _learn(served, status, headers):
