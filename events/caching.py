@@ -13,13 +13,21 @@ middleware does: a hit is answered with the stored response, headers included, w
 running the middleware behind it. That is safe because a public page is the same for every
 reader: no template reads the user, the session or a CSRF token, and a response that sets a
 cookie or varies on one is never stored.
+
+Most hits do not even reach Django's handler: `CachedPageApplication` (timeline/wsgi.py wraps
+the application in it) answers a plain GET of an entry Django has served once, with the
+headers Django sent for it then, after the same generation read. Its docstring says what it
+leaves to Django (HEAD, conditional requests, hosts Django refuses, HTTPS redirects...).
+tests/test_cache_hit_path.py holds it to Django's answers.
 """
 
 import gzip
 import hashlib
 import io
+import logging
 from functools import lru_cache
 from http import HTTPStatus
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,6 +35,7 @@ from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import close_old_connections, connection
 from django.http import HttpRequest, HttpResponse
+from django.http.cookie import parse_cookie
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils import translation
@@ -36,6 +45,8 @@ from . import cdn
 from .languages import language_of_path
 from .database import reconnecting
 from .models import RecordState
+
+logger = logging.getLogger(__name__)
 
 CACHED_STATUSES = {200, 404}
 # Keys of the WSGI environ (request.META) the fast path and the middleware pass on.
@@ -208,7 +219,11 @@ class CachedPageApplication:
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") == "GET" and not settings.DEBUG:
-            hit = _fast_hit(environ)
+            try:
+                hit = _fast_hit(environ)
+            except Exception:  # a fault here must never cost a reader the page
+                logger.exception("The page cache's fast path failed; Django answers instead.")
+                hit = None
             if hit is not None:
                 status, headers, body = hit
                 start_response(status, headers)
@@ -247,7 +262,7 @@ def _fast_hit(environ):
     _close_old_connections()  # as at the start of a request Django handles
     try:
         try:
-            generation = _read_generation()
+            generation = _fast_generation(environ)
         except Exception as error:  # noqa: BLE001 - Django answers it, as before
             environ[GENERATION_ERROR] = error
             return None
@@ -269,6 +284,27 @@ def _fast_hit(environ):
         headers.append(("ETag", stored["etag"]))
     headers.append(("Content-Length", str(len(body))))
     return _status_line(stored["status"]), headers, body
+
+
+REPLICA_MIDDLEWARE = "events.replica.ReplicaMiddleware"
+
+
+def _fast_generation(environ):
+    """The generation, read where ReplicaMiddleware would send the read: the replica when
+    readers may use it and this reader is not pinned to the primary by a recent write."""
+    if REPLICA_MIDDLEWARE not in settings.MIDDLEWARE:
+        return _read_generation()
+    from . import replica
+
+    cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
+    allowed = settings.REPLICA_READS and not replica.ReplicaMiddleware._pinned(
+        SimpleNamespace(COOKIES=cookies)
+    )
+    token = replica._replica_allowed.set(allowed)
+    try:
+        return _read_generation()
+    finally:
+        replica._replica_allowed.reset(token)
 
 
 def _close_old_connections():

@@ -201,3 +201,55 @@ def test_an_entry_is_served_fast_only_once_django_has_sent_it(event):
     cache.clear()
     assert not call("/")[3]  # a miss: rendered by Django, headers learned
     assert call("/")[3]
+
+
+@pytest.fixture
+def replica_routing(settings, monkeypatch):
+    """ReplicaMiddleware in the stack (as with DATABASE_REPLICA_URL), and the replica
+    permission each generation read was made under."""
+    from events import replica
+
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, caching.REPLICA_MIDDLEWARE]
+    settings.REPLICA_READS = True
+    settings.REPLICA_PIN_SECONDS = 60
+    seen = []
+    real = caching._read_generation
+
+    def recording():
+        seen.append(replica._replica_allowed.get())
+        return real()
+
+    monkeypatch.setattr(caching, "_read_generation", recording)
+    return seen
+
+
+def test_the_fast_paths_generation_read_is_routed_as_replicamiddleware_routes_it(
+        event, replica_routing):
+    from django.core import signing
+
+    from events import replica
+
+    call("/")
+    replica_routing.clear()
+    assert call("/")[3]
+    assert replica_routing == [True]  # a reader may read the replica
+    pin = signing.TimestampSigner(salt=replica.PIN_SALT).sign("1")
+    replica_routing.clear()
+    assert call("/", HTTP_COOKIE=f"{replica.PIN_COOKIE}={pin}")[3]
+    assert replica_routing == [False]  # a curator who just wrote reads the primary
+    replica_routing.clear()
+    assert call("/", HTTP_COOKIE=f"{replica.PIN_COOKIE}=forged")[3]
+    assert replica_routing == [True]
+
+
+def test_a_fault_in_the_fast_path_falls_back_to_django(event, monkeypatch, caplog):
+    call("/")
+
+    def broken(*args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(caching, "_key", broken)
+    monkeypatch.setattr(caching, "page_cache_key", lambda request, generation: "page:x")
+    status, _headers, body, fast = call("/")
+    assert status == "200 OK" and not fast and b"Novaya Gazeta" in body
+    assert "fast path failed" in caplog.text
