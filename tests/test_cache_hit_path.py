@@ -2,12 +2,14 @@
 hit answered before Django's handler is the same answer, headers included, as Django gives."""
 
 import gzip
+import http.client
 import io
 import sys
 
 import pytest
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.core.signals import request_finished, request_started
+from django.db import DatabaseError, close_old_connections
 from django.test import override_settings
 
 from django.core.wsgi import get_wsgi_application
@@ -30,6 +32,17 @@ def without(headers, names):
 @pytest.fixture(autouse=True)
 def page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture(autouse=True)
+def keep_the_tests_connection():
+    """As Django's test client does: requests here run inside the test's transaction, which
+    closing "old" connections at each request's start and end would end (on PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -253,3 +266,30 @@ def test_a_fault_in_the_fast_path_falls_back_to_django(event, monkeypatch, caplo
     status, _headers, body, fast = call("/")
     assert status == "200 OK" and not fast and b"Novaya Gazeta" in body
     assert "fast path failed" in caplog.text
+
+
+def get_from(port, path):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read().decode()
+    connection.close()
+    return response.status, response.headers, body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_reaches_fast_path_readers_on_every_server_at_once(app_servers):
+    """Two gunicorn servers sharing Redis (tests/conftest.py `app_servers`, PostgreSQL)."""
+    event = PublishedEventFactory(title="Checked and ready")
+    path = event.get_absolute_url()
+    for port in app_servers.ports:
+        for _ in range(3):  # a miss, a hit Django answers (headers learned), a fast hit
+            status, headers, body = get_from(port, path)
+            assert status == 200 and "Checked and ready" in body
+        # Only the fast path states the length (Django's response leaves gunicorn to chunk).
+        assert headers["Content-Length"] == str(len(body.encode()))
+    event.title = "Checked, corrected and ready"
+    event.save()
+    for port in app_servers.ports:
+        status, _headers, body = get_from(port, path)
+        assert status == 200 and "Checked, corrected and ready" in body
