@@ -39,7 +39,7 @@ from django.http.cookie import parse_cookie
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils import translation
-from django.utils.http import quote_etag
+from django.utils.http import parse_etags, quote_etag
 
 from . import cdn
 from .languages import language_of_path
@@ -54,6 +54,7 @@ SERVED = "events.page_cache.served"
 GENERATION_ERROR = "events.page_cache.generation_error"
 # In a stored entry: the headers every layer sent with it, for the fast path.
 FINAL = "final"
+FINAL_304 = "final_304"  # and those of its 304 Not Modified
 # Set by the fast path per request, from what the reader accepts.
 NEGOTIATED_HEADERS = {"content-length", "content-encoding", "etag"}
 # Set anew on every response served from the cache.
@@ -117,7 +118,7 @@ class PublicPageCacheMiddleware:
                 return response
             stored = _stored(response)
             cache.set(key, stored, seconds)
-        if FINAL not in stored:  # the fast path learns the headers sent with this entry
+        if FINAL not in stored or FINAL_304 not in stored:  # for the fast path to learn
             request.META[SERVED] = (key, stored, seconds)
         return _from_stored(request, stored)
 
@@ -208,8 +209,9 @@ class CachedPageApplication:
     answered with the stored body and the very headers Django sent with that entry the first
     time it served it (learned then, below: every layer's, security headers, CSP,
     Content-Language, cache tags and Vary included), and only the encoding, ETag and length
-    chosen per reader. Anything else goes to Django, unchanged: other methods, HEAD,
-    conditional requests (its 304), a host not allowed, plain HTTP that is to be redirected,
+    chosen per reader; a 304 Not Modified too, with the headers Django sent with its 304 for
+    the entry. Anything else goes to Django, unchanged: other methods, HEAD, If-Match and
+    If-Unmodified-Since (Django's 412), a host not allowed, plain HTTP that is to be redirected,
     an entry not yet served once, DEBUG, and any failure (a failed generation read is handed
     on, so Django answers it as before without waiting for the database a second time).
     """
@@ -242,7 +244,11 @@ class CachedPageApplication:
 
 
 def _fast_hit(environ):
-    if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if (
+        "HTTP_IF_MATCH" in environ or "HTTP_IF_UNMODIFIED_SINCE" in environ  # 412s: Django's
+        or ("HTTP_IF_MODIFIED_SINCE" in environ and not if_none_match)
+    ):
         return None
     scheme = _servable_scheme(
         environ.get("HTTP_HOST"), environ.get("SERVER_NAME"), environ.get("SERVER_PORT"),
@@ -272,18 +278,35 @@ def _fast_hit(environ):
         ))
     finally:
         _close_old_connections()  # and at its end
-    if stored is None or FINAL not in stored:
+    if stored is None:
+        return None
+    zipped = "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")  # as _from_stored chooses
+    etag = "W/" + stored["etag"] if zipped else stored["etag"]
+    if if_none_match and stored["status"] == 200 and _not_modified(etag, if_none_match):
+        # As ConditionalGetMiddleware answers (If-Modified-Since is ignored beside it).
+        if FINAL_304 not in stored:
+            return None
+        return _status_line(304), [*stored[FINAL_304], ("ETag", etag)], b""
+    if FINAL not in stored:
         return None
     headers = list(stored[FINAL])
-    if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):  # as _from_stored chooses
+    if zipped:
         body = stored["gzip"]
         headers.append(("Content-Encoding", "gzip"))
-        headers.append(("ETag", "W/" + stored["etag"]))
     else:
         body = gzip.decompress(stored["gzip"])
-        headers.append(("ETag", stored["etag"]))
+    headers.append(("ETag", etag))
     headers.append(("Content-Length", str(len(body))))
     return _status_line(stored["status"]), headers, body
+
+
+def _not_modified(etag, if_none_match):
+    """Whether Django's conditional GET answers 304: If-None-Match is "*" or names the
+    page's ETag, compared weakly (django.utils.cache)."""
+    etags = parse_etags(if_none_match)
+    if etags == ["*"]:
+        return True
+    return etag.removeprefix("W/") in (tag.removeprefix("W/") for tag in etags)
 
 
 REPLICA_MIDDLEWARE = "events.replica.ReplicaMiddleware"
@@ -318,12 +341,14 @@ def _learn(served, status, headers):
     """Keep with the entry the headers Django sent with it (all but those chosen per reader),
     for the fast path to send them again."""
     key, stored, seconds = served
-    if int(status.split(" ", 1)[0]) != stored["status"]:
+    code = int(status.split(" ", 1)[0])
+    field = FINAL if code == stored["status"] else FINAL_304 if code == 304 else None
+    if field is None or field in stored:
         return
     final = [(name, value) for name, value in headers if name.lower() not in NEGOTIATED_HEADERS]
     if any(name.lower() == "set-cookie" for name, _value in final):
         return
-    cache.set(key, {**stored, FINAL: final}, seconds)
+    cache.set(key, {**stored, field: final}, seconds)
 
 
 def _proxy_ssl_value(environ):

@@ -103,15 +103,41 @@ def test_a_reader_without_gzip_gets_the_page_plain_with_its_own_etag(event):
     assert gzip.decompress(call("/", HTTP_ACCEPT_ENCODING="gzip")[2]) == body
 
 
-def test_if_none_match_gets_djangos_304(event):
+def test_if_none_match_gets_djangos_304_then_the_same_from_the_fast_path(event):
     call("/")
     _status, headers, _body, _fast = call("/", HTTP_ACCEPT_ENCODING="gzip")
-    status, not_modified, body, fast = call(
-        "/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=headers["ETag"])
-    assert status == "304 Not Modified" and body == b"" and not fast
+    conditional = {"HTTP_ACCEPT_ENCODING": "gzip", "HTTP_IF_NONE_MATCH": headers["ETag"]}
+    status, django, body, fast = call("/", **conditional)
+    assert status == "304 Not Modified" and body == b"" and not fast  # Django's, learned
+    status, not_modified, body, fast = call("/", **conditional)
+    assert status == "304 Not Modified" and body == b"" and fast
+    assert not_modified == django
     assert not_modified["ETag"] == headers["ETag"]
-    status, _headers, _body, _fast = call("/", HTTP_IF_NONE_MATCH='"something-else"')
-    assert status == "200 OK"
+    # Compared weakly, as Django does; "*" matches any page.
+    plain_etag = headers["ETag"].removeprefix("W/")
+    for asked in (plain_etag, f'"other", {headers["ETag"]}', "*"):
+        assert call("/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=asked)[0] == (
+            "304 Not Modified")
+    status, _headers, _body, fast = call("/", HTTP_IF_NONE_MATCH='"something-else"')
+    assert status == "200 OK" and fast
+
+
+def test_if_match_and_if_unmodified_since_are_left_to_django(event):
+    call("/")
+    assert call("/")[3]
+    status, _headers, _body, fast = call("/", HTTP_IF_MATCH='"something-else"')
+    assert status.startswith("412") and not fast
+    assert not call("/", HTTP_IF_UNMODIFIED_SINCE="Sat, 01 Apr 2017 00:00:00 GMT")[3]
+
+
+def test_a_missing_page_is_never_not_modified(event):
+    path = "/events/no-such-event/"
+    call(path)
+    status, headers, _body, _fast = call(path)
+    assert status == "404 Not Found"
+    for _ in range(2):
+        status, _headers, _body, fast = call(path, HTTP_IF_NONE_MATCH=headers["ETag"])
+        assert status == "404 Not Found"
 
 
 def test_head_is_answered_by_django_with_the_same_headers(event):
