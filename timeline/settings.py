@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # Public pages from the cache, before the layers a page the same for everyone does not
     # need (events/caching.py); a hit keeps the headers those layers set when it was stored.
+    # Most hits are answered before this whole list, in timeline/wsgi.py, with the headers
+    # every layer here sent for that entry the first time.
     "events.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
