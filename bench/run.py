@@ -461,10 +461,21 @@ def run_one(kind, size, folder, static_root):
 
 def lighthouse_median(url, out, name):
     """Lighthouse's median of LIGHTHOUSE_RUNS loads of a page; every report kept in `out`."""
-    summaries = []
+    summaries, failures = [], []
     for run_number in range(LIGHTHOUSE_RUNS):
         report_path = out / f"{name}-{run_number + 1}.json"
-        summaries.append(lighthouse.summarize(lighthouse.run(url, report_path)))
+        # Lighthouse now and then fails to record a trace (NO_NAVSTART) on a busy machine: a
+        # failed load is tried once more, then left out of the median, and said.
+        for _attempt in range(2):
+            try:
+                summaries.append(lighthouse.summarize(lighthouse.run(url, report_path)))
+                break
+            except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+                failures.append(f"{name} load {run_number + 1}: {type(error).__name__}")
+    if failures:
+        log(f"Lighthouse loads that failed (left out): {'; '.join(failures)}")
+    if not summaries:
+        raise RuntimeError(f"every Lighthouse load of {url} failed")
     chosen = lighthouse.median_run(summaries)
     chosen["runs"] = [summary["performance"] for summary in summaries]
     return chosen
