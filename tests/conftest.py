@@ -65,6 +65,22 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="module")
+def bundled(django_db_setup, django_db_blocker):
+    """The bundled chronology loaded once for a module, in a transaction rolled back at its
+    end; a module's tests each run in a savepoint inside it (an autouse fixture asking for
+    `bundled` and `db`), as Django's TestCase.setUpTestData does."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_chronology", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture(scope="session")
 def chronology_data():
     """The bundled chronology file, as read (never changed by a test)."""

@@ -14,7 +14,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,14 +33,6 @@ from events.models import (
 from events.partial_dates import Precision
 
 from .helpers import SEEDS_FOLDER, needs_seeds
-
-
-@pytest.fixture(scope="module")
-def bundled(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_chronology", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

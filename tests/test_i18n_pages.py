@@ -5,15 +5,13 @@ quotes beside our rendering, and the same number of queries as the English pages
 import gzip
 import re
 from html.parser import HTMLParser
-from io import StringIO
 from pathlib import Path
 
 import polib
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.models import Actor, Category, Event, Naming, SourceType, Statement
@@ -36,14 +34,6 @@ PAGES = [
     f"/events/{EVENT}/correction/",
 ]
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "ru" / "LC_MESSAGES" / "django.po"
-
-
-@pytest.fixture(scope="module")
-def bundled(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_chronology", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)
