@@ -319,3 +319,17 @@ def test_a_save_reaches_fast_path_readers_on_every_server_at_once(app_servers):
     for port in app_servers.ports:
         status, _headers, body = get_from(port, path)
         assert status == 200 and "Checked, corrected and ready" in body
+
+
+def test_a_served_entry_is_kept_in_the_process_and_read_from_the_cache_once(event, monkeypatch):
+    """A hit after the first is spared the cache's read (unpickling, or a Redis round trip);
+    the entry kept is still the generation's, so a save is seen at once (test above)."""
+    call("/")  # Django renders it and the headers are learned
+    reads = []
+    real_get = caching.cache.get
+    monkeypatch.setattr(caching.cache, "get", lambda *a, **k: reads.append(a) or real_get(*a, **k))
+    assert call("/")[3] and len(reads) == 1
+    assert call("/")[3] and len(reads) == 1
+    event.title = "Novaya Gazeta reports detentions in Grozny"
+    event.save()
+    assert "in Grozny" in call("/")[2].decode()
