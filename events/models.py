@@ -7,6 +7,7 @@ so the admin reports a broken rule as a form error instead of a server error.
 
 import datetime
 import hashlib
+import time
 
 import reversion
 from django.conf import settings
@@ -2040,6 +2041,14 @@ class RecordStateQuerySet(models.QuerySet):
             self.get_or_create(pk=RecordState.SINGLETON)
 
 
+def first_generation():
+    """Where a new database's count starts: the clock, in milliseconds. Cached pages and
+    choices are keyed on the generation, and a cache (Redis) may outlive the database it was
+    filled from (a database rebuilt, or restored from a backup, which leaves RecordState out):
+    counting from 1 again, the new record's pages would meet the old record's entries."""
+    return int(time.time() * 1000)
+
+
 class RecordState(models.Model):
     """One row counting changes to the record, shared by every server process.
 
@@ -2050,7 +2059,7 @@ class RecordState(models.Model):
 
     SINGLETON = 1
 
-    generation = models.BigIntegerField(default=1)
+    generation = models.BigIntegerField(default=first_generation)
     changed_at = models.DateTimeField(default=timezone.now)
 
     objects = RecordStateQuerySet.as_manager()

@@ -226,3 +226,19 @@ def test_no_client_chooses_the_address_other_readers_see(client, event, settings
     page = client.get(f"/events/{slug}/").content.decode()
     assert f'<link rel="canonical" href="http://testserver/events/{slug}/">' in page
     assert f'"@id": "http://testserver/events/{slug}/"' in page
+
+
+def test_a_new_database_never_meets_an_earlier_databases_pages_in_a_shared_cache(client, event):
+    """A database rebuilt or restored from a backup (which leaves RecordState out) while the
+    cache (Redis) lives on: its count starts from the clock, above any count before it, so its
+    pages are not answered with the entries of the record it replaced."""
+    for _ in range(3):
+        RecordState.objects.bump()
+    before = RecordState.objects.generation()
+    old_page = client.get("/").content.decode()
+    assert "Novaya Gazeta reports detentions" in old_page
+    RecordState.objects.all().delete()  # the new database: no row yet...
+    Event.objects.update(title="Another record's event")  # ...and another record (no signal)
+    RecordState.objects.bump()  # its first change
+    assert RecordState.objects.generation() > before
+    assert "Another record" in client.get("/").content.decode()
