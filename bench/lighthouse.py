@@ -111,6 +111,15 @@ def summarize(report):
         # Lighthouse's measure of this machine's speed at the time (higher is faster): other
         # work on the machine lowers it and lengthens the simulated figures, TBT most.
         "benchmark_index": report.get("environment", {}).get("benchmarkIndex"),
+        # Where the main thread's time went, by Lighthouse's groups (style and layout, script
+        # evaluation, parsing, ...; in ms, scaled as the simulation scales it), and the page's
+        # element count: what to look at first when Total Blocking Time costs a page its 100.
+        "main_thread_ms": {
+            item["group"]: round(item["duration"])
+            for item in (audits.get("mainthread-work-breakdown", {}).get("details") or {})
+            .get("items", [])
+        },
+        "dom_elements": value("dom-size"),
         "runtime_error": (report.get("runtimeError") or {}).get("message", ""),
         "warnings": report.get("runWarnings", []),
         # Lighthouse 12.2.3 on a newer Chromium cannot run a few diagnostics (its trace-elements

@@ -27,6 +27,11 @@ def lighthouse_report(performance=1.0, accessibility=1.0, **audits):
         "interactive": audit(1, value=2000.0),
         "total-byte-weight": audit(1, mode="informative", value=59_392),
         "network-requests": {"details": {"items": [{}, {}, {}, {}]}},
+        "mainthread-work-breakdown": audit(1, value=1210.4) | {"details": {"items": [
+            {"group": "styleLayout", "groupLabel": "Style & Layout", "duration": 610.6},
+            {"group": "scriptEvaluation", "groupLabel": "Script Evaluation", "duration": 402.2},
+        ]}},
+        "dom-size": audit(1, value=1969),
     }
     base.update(audits)
     return {
@@ -56,6 +61,8 @@ def test_summary_reads_the_figures_the_report_prints():
     assert summary["benchmark_index"] == 1234.5
     assert summary["failing"] == {}
     assert summary["errored"] == []
+    assert summary["main_thread_ms"] == {"styleLayout": 611, "scriptEvaluation": 402}
+    assert summary["dom_elements"] == 1969
 
 
 def test_failing_audits_are_named_worst_first_and_only_those_that_count():
