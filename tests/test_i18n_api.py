@@ -167,6 +167,26 @@ def test_every_kind_of_item_carries_its_translation_state(client, russian, claim
         assert item["translation"]["outdated"] in (True, False)
 
 
+def test_a_sources_type_is_shown_in_the_language_asked_for(client, record):
+    from django.utils import translation
+
+    from events.models import SourceArticle
+
+    for language in ("en", "ru", "en"):  # the labels, built once, stay lazy
+        items = client.get("/api/v1/sources", {"lang": language}).json()["items"]
+        with translation.override(language):
+            expected = {
+                source.slug: source.get_source_type_display()
+                for source in SourceArticle.objects.all()
+            }
+        assert {item["slug"]: item["source_type_display"] for item in items} == expected
+    assert expected["novaya-expose"] == "Original reporting"
+    with translation.override("ru"):
+        assert SourceArticle(source_type="original").get_source_type_display() == (
+            "Собственный материал"
+        )
+
+
 def test_a_quote_stays_as_printed_beside_our_rendering(client, russian):
     statement = client.get(f"/api/v1/statements/{russian.interview.pk}", {"lang": "ru"}).json()
 
