@@ -132,8 +132,19 @@ class TranslationOut(Out):
     )
 
 
+@functools.cache
+def _declared_order(model):
+    return {field.name: number for number, field in enumerate(model._meta.get_fields())}
+
+
 def translation_of(item):
-    return translation_status(item, get_language() or DEFAULT)
+    """translation_status(), its `missing` fields in the model's order: the order
+    django-modeltranslation keeps them in is a set's, which differs from one process to the
+    next, and with it the bytes and the ETag of the same answer from two workers."""
+    status = translation_status(item, get_language() or DEFAULT)
+    if len(status["missing"]) > 1:
+        status["missing"].sort(key=_declared_order(type(item)).__getitem__)
+    return status
 
 
 def protected_translation(actor):
