@@ -10,6 +10,7 @@ import functools
 from typing import Literal
 
 from django.urls import reverse
+from django.utils.encoding import force_str
 from django.utils.translation import get_language
 from ninja import Field, Schema
 from ninja.schema import DjangoGetter
@@ -43,8 +44,9 @@ class Out(Schema):
     which pydantic then validates natively. Dicts pass through unchanged.
 
     It overrides ninja's own root validator and uses ninja internals (`_run_root_validator`,
-    `_ninja_resolvers`, `DjangoGetter` and its `_convert_result`): tests/test_schemas.py pins
-    them, and fails on any other django-ninja version until they are checked again.
+    `_ninja_resolvers` and its Resolver's `_func`, `_static` and `_takes_context`,
+    `DjangoGetter` and its `_convert_result`): tests/test_schemas.py pins them, and fails on
+    any other django-ninja version until they are checked again.
     """
 
     @model_validator(mode="wrap")
@@ -57,23 +59,52 @@ class Out(Schema):
 
 @functools.cache
 def _readers(schema):
-    """(field name, its resolver or None) for each field of an output schema."""
-    return tuple((name, schema._ninja_resolvers.get(name)) for name in schema.model_fields)
+    """(field name, its resolver function or None, whether it takes the context) for each
+    field of an output schema: ninja's Resolver.__call__(getter) calls the static function
+    with the object, and the context when it asks for it; this calls it directly."""
+    readers = []
+    for name in schema.model_fields:
+        resolver = schema._ninja_resolvers.get(name)
+        if resolver is None:
+            readers.append((name, None, False))
+        else:
+            assert resolver._static, f"{schema.__name__}.resolve_{name} must be static"
+            readers.append((name, resolver._func, resolver._takes_context))
+    return tuple(readers)
+
+
+# Values DjangoGetter._convert_result returns as they are (no manager, queryset, callable or
+# file): most of what a page reads, spared the call.
+_PLAIN = frozenset({str, int, bool, float, type(None)})
 
 
 def _fields_of(schema, obj, context):
-    getter = DjangoGetter(obj, schema, context)  # what ninja's resolvers are called with
     data = {}
-    for name, resolver in _readers(schema):
-        if resolver is not None:
-            data[name] = resolver(getter=getter)
+    for name, resolve, takes_context in _readers(schema):
+        if resolve is not None:
+            data[name] = resolve(obj, context=context) if takes_context else resolve(obj)
             continue
         try:
             value = getattr(obj, name)
         except AttributeError:
             continue  # pydantic reports the missing field, or takes its default
-        data[name] = getter._convert_result(value)
+        if type(value) not in _PLAIN:
+            value = DjangoGetter(obj, schema, context)._convert_result(value)
+        data[name] = value
     return data
+
+
+@functools.cache
+def _choice_labels(field):
+    return dict(field.flatchoices)  # the labels stay lazy: translated when displayed
+
+
+def choice_display(instance, name):
+    """instance.get_<name>_display(), which rebuilds the field's choices, translating each
+    label to hash it, on every call: a sizeable share of a page of events."""
+    field = instance._meta.get_field(name)
+    value = getattr(instance, field.attname)
+    return force_str(_choice_labels(field).get(value, value), strings_only=True)
 
 
 def absolute(context, path):
@@ -101,8 +132,19 @@ class TranslationOut(Out):
     )
 
 
+@functools.cache
+def _declared_order(model):
+    return {field.name: number for number, field in enumerate(model._meta.get_fields())}
+
+
 def translation_of(item):
-    return translation_status(item, get_language() or DEFAULT)
+    """translation_status(), its `missing` fields in the model's order: the order
+    django-modeltranslation keeps them in is a set's, which differs from one process to the
+    next, and with it the bytes and the ETag of the same answer from two workers."""
+    status = translation_status(item, get_language() or DEFAULT)
+    if len(status["missing"]) > 1:
+        status["missing"].sort(key=_declared_order(type(item)).__getitem__)
+    return status
 
 
 def protected_translation(actor):
@@ -273,7 +315,7 @@ class SourceRef(Translated):
 
     @staticmethod
     def resolve_source_type_display(source):
-        return source.get_source_type_display()
+        return choice_display(source, "source_type")
 
     @staticmethod
     def resolve_article_url(source):

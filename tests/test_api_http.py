@@ -214,7 +214,7 @@ def test_an_api_server_error_is_json_with_cors_and_no_store(record, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("events.models.EventQuerySet.for_listing", broken)
+    monkeypatch.setattr("events.models.EventQuerySet.chronological", broken)
     response = Client(raise_request_exception=False).get("/api/v1/events")
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"

@@ -48,6 +48,14 @@ def test_the_getter_and_resolvers_out_calls_are_still_there():
     assert resolvers <= set(EventOut._ninja_resolvers)
 
 
+def test_the_resolver_internals_out_calls_directly_are_still_there():
+    """Out calls each resolver's function itself, as ninja's Resolver.__call__ does."""
+    url, translation = EventOut._ninja_resolvers["url"], EventOut._ninja_resolvers["translation"]
+    assert url._static and url._takes_context and not translation._takes_context
+    assert url._func is EventOut.resolve_url
+    assert "getter._obj" in inspect.getsource(type(url).__call__)
+
+
 class PlainCategoryRef(Schema):
     """CategoryRef on ninja's own path, for comparison."""
 
