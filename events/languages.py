@@ -14,6 +14,7 @@ language's text and not the other's flags the other as outdated.
 
 import hashlib
 import json
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -109,14 +110,19 @@ def _in_language(chunks, language):
 
 # --- translations of the record --------------------------------------------------------------
 
+@lru_cache(maxsize=None)
 def translated_fields(model):
-    """The names of a model's translated fields (django-modeltranslation's registry)."""
+    """The names of a model's translated fields (django-modeltranslation's registry), in the
+    model's own field order: the registry keeps them as a set, whose order follows each
+    process's string hash seed, and the translation fingerprints (`_digest`) and the API's
+    `missing` lists must come out the same in every process."""
     from modeltranslation.translator import NotRegistered, translator
 
     try:
-        return tuple(translator.get_options_for_model(model).fields)
+        names = set(translator.get_options_for_model(model).fields)
     except NotRegistered:
         return ()
+    return tuple(field.name for field in model._meta.get_fields() if field.name in names)
 
 
 def missing_translation(instance, language=None):
@@ -135,10 +141,13 @@ def missing_translation(instance, language=None):
     return missing
 
 
-def _digest(instance, language):
+def _digest(instance, language, model=None):
+    """A fingerprint of `instance`'s text in `language` ("" when it has none); `model` is the
+    registered model when `instance` is a migration's historical one."""
+    model = model or type(instance)
     values = [getattr(instance, f"{name}_{language}", "") or ""
-              for name in translated_fields(type(instance))
-              if name not in getattr(type(instance), "TRANSLATION_NOT_NEEDED", ())]
+              for name in translated_fields(model)
+              if name not in getattr(model, "TRANSLATION_NOT_NEEDED", ())]
     if not any(values):
         return ""
     return hashlib.sha256(json.dumps(values).encode()).hexdigest()[:16]

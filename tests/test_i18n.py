@@ -102,6 +102,32 @@ def test_a_change_to_one_language_flags_the_other_as_outdated():
 
 
 @pytest.mark.django_db
+def test_a_flag_survives_a_process_whose_hash_seed_orders_the_fields_otherwise(monkeypatch):
+    """django-modeltranslation keeps a model's translated fields in a set, ordered by the
+    process's hash seed. The fingerprints of each language's text were taken in that order, so
+    after a restart the next save saw both languages changed and cleared a real flag."""
+    from modeltranslation.translator import translator
+
+    from events import languages
+
+    event = PublishedEventFactory(title_en="Detentions", title_ru="Задержания",
+                                  summary_en="Reported.", summary_ru="Сообщается.")
+    event.summary_en = "Reported, and confirmed."
+    event.save()
+    assert event.outdated_language == "ru"
+    options = translator.get_options_for_model(Event)
+    monkeypatch.setattr(options, "fields", tuple(reversed(tuple(options.fields))))
+    languages.translated_fields.cache_clear()  # as in a new process
+    try:
+        event = Event.objects.get(pk=event.pk)
+        event.verification_note_en = "Checked against the original."
+        event.save()  # another English change: the Russian is still behind
+        assert event.outdated_language == "ru"
+    finally:
+        languages.translated_fields.cache_clear()
+
+
+@pytest.mark.django_db
 def test_no_translation_is_missing_not_outdated():
     event = PublishedEventFactory(title_en="Detentions")
     event.summary_en = "Changed."
