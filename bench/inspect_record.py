@@ -23,10 +23,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from events.models import Category, Event, Place, Verification  # noqa: E402
+from events.models import Category, Event, Place, Status, Verification  # noqa: E402
 
 # A word of the generated titles ("a secret prison") and summaries ("an unofficial prison").
 SEARCH_WORDS = ["prison", "detentions", "torture", "asylum"]
@@ -58,10 +58,12 @@ def pick_urls():
         .order_by("pk")
         .first()
     ) or public.order_by("pk").first()
-    # An event page with claims: the public event with the most (the bundled record has some;
-    # generate_synthetic makes none, so on synthetic data this is absent and said so).
+    # An event page with claims: the public event with the most published claims (the page
+    # shows only those), the first by id among equals.
     with_claims = (
-        public.annotate(claim_count=Count("claims", distinct=True))
+        public.annotate(claim_count=Count(
+            "claims", filter=Q(claims__status=Status.PUBLISHED), distinct=True
+        ))
         .filter(claim_count__gte=1)
         .order_by("-claim_count", "pk")
         .first()
@@ -81,6 +83,7 @@ def pick_urls():
         "_search_matches": public.search(word).count(),
         "_public_events": public.count(),
         "_public_places": Place.objects.public().count(),
+        "_event_claims": with_claims.claim_count if with_claims else 0,
     }
 
 

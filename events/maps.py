@@ -17,6 +17,10 @@ import json
 import math
 from pathlib import Path
 
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
+
 OUTLINES_PATH = Path(__file__).resolve().parent / "fixtures" / "map_outlines.json"
 
 # The world view: Natural Earth I, 960 units wide, cut at 58°S (no event is further south).
@@ -281,6 +285,41 @@ def _marker(place, x, y, radius):
     return {"place": place, "x": round(x, 1), "y": round(y, 1), "r": radius}
 
 
+def _with_markup(markers):
+    """Each marker's SVG, written here rather than in the template (events/_svg_map.html): a
+    map of a few hundred places spent most of its time rendering the markers' numbers and
+    translation tags. Numbers are written as SVG reads them, never localised (a Russian
+    decimal comma is not a number to SVG)."""
+    for marker in markers:
+        place = marker["place"]
+        href = getattr(place, "filtered_url", "") or place.get_absolute_url()
+        approximate = " map-marker--approximate" if place.sensitive else ""
+        markup = (
+            f'<a href="{escape(href)}" tabindex="-1"><circle class="map-marker{approximate}" '
+            f'cx="{marker["x"]}" cy="{marker["y"]}" r="{marker["r"]}">'
+            f"<title>{marker_title(place)}</title></circle></a>"
+        )
+        if marker.get("label"):
+            markup += (f'<text class="map-label" x="{marker["label_x"]}" y="{marker["y"]}" '
+                       f'dy=".35em">{escape(marker["label"])}</text>')
+        marker["svg"] = mark_safe(markup)  # noqa: S308 -- every text escaped above
+    return markers
+
+
+def marker_title(place):
+    """A marker's tooltip: the place, its number of events (when counted), and for a
+    sensitive place that it is approximate."""
+    title = escape(place.name)
+    event_count = getattr(place, "event_count", None)
+    if event_count:
+        title += ": " + ngettext("%(counter)s event", "%(counter)s events", event_count) % {
+            "counter": event_count}
+    if place.sensitive:
+        title += " " + gettext("(approximate, within %(km)s km)") % {
+            "km": place.published_radius_km}
+    return title
+
+
 def place_markers(places):
     """Markers for the world view and the inset; `places` carry `event_count` and are drawn
     largest first, so a small place stays clickable on top of a big neighbour."""
@@ -298,7 +337,7 @@ def place_markers(places):
                 marker["label"] = place.name
                 marker["label_x"] = round(marker["x"] + marker["r"] + 3, 1)
             inset.append(marker)
-    return world, inset
+    return _with_markup(world), _with_markup(inset)
 
 
 LABELLED = 3
@@ -364,7 +403,9 @@ def _window(view, projected):
     left = min(max(cx - span_x / 2, 0), max(data["width"] - span_x, 0))
     top = min(max(cy - span_y / 2, 0), max(data["height"] - span_y, 0))
     window = (left, top, left + span_x, top + span_y)
-    markers = [_marker(place, x, y, round(span_x / 60, 1)) for place, x, y in projected]
+    markers = _with_markup(
+        [_marker(place, x, y, round(span_x / 60, 1)) for place, x, y in projected]
+    )
     return {
         "viewbox": f"{_n(left)} {_n(top)} {_n(span_x)} {_n(span_y)}",
         "path": _window_path(view, window),

@@ -490,11 +490,11 @@ class PlaceQuerySet(models.QuerySet):
         """Each place's number of `events` (default: the published ones), as `event_count`;
         places with none are dropped. One query, whatever the number of places."""
         events = Event.objects.public() if events is None else events
-        links = (
-            EventPlace.objects.filter(place=OuterRef("pk"), event__in=events.values("pk"))
-            .order_by().values("place").annotate(n=Count("pk")).values("n")
+        # One pass over the links, grouped by place: a count per place in a correlated
+        # subquery had SQLite read every matching event once per place.
+        return self.filter(event_places__event__in=events.values("pk")).annotate(
+            event_count=Count("event_places")
         )
-        return self.annotate(event_count=Coalesce(Subquery(links), 0)).filter(event_count__gt=0)
 
     def search(self, text):
         """Places whose name or other names, in either language, hold every word of text."""

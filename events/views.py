@@ -7,6 +7,7 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.db import InterfaceError, OperationalError
+from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
@@ -33,11 +34,13 @@ from .models import (
     Category,
     Citation,
     Claim,
+    ClaimValue,
     Event,
     Place,
     SourceArticle,
     SourceType,
     Statement,
+    Status,
 )
 from .pagination import BadPage, paginate
 from .sitemaps import SECTIONS
@@ -107,7 +110,18 @@ def _canonical_list_url(request, form):
 @cache_public_page
 def event_detail(request, slug):
     event = get_object_or_404(Event.objects.public().for_listing(), slug=slug)
-    claims = list(Claim.objects.public().filter(events=event).for_listing())
+    # The event is published, so each of its published claims is public (ClaimQuerySet.public
+    # asks that of every claim, through a subquery SQLite answers by reading every published
+    # event). The page shows the claims' values, not their other events: only those are read.
+    claims = list(
+        Claim.objects.filter(status=Status.PUBLISHED, events=event)
+        .prefetch_related(Prefetch(
+            "values",
+            queryset=ClaimValue.objects.select_related("source__publisher"),
+            to_attr=Claim.LISTED_VALUES,
+        ))
+        .order_by(*Claim._meta.ordering)
+    )
     response = render(
         request,
         "events/event_detail.html",

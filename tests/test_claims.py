@@ -122,8 +122,9 @@ def test_the_event_page_runs_a_constant_number_of_queries(client, record, size,
         claim = ClaimFactory(events=[record.exposé_event, record.denial])
         ClaimValueFactory.create_batch(3, claim=claim, source=SourceArticleFactory())
 
-    # The page's own queries, and three for its claims: claims, values with sources, events.
-    with django_assert_num_queries(EVENT_PAGE_QUERIES + 3):
+    # The page's own queries, and two for its claims: claims, values with sources (the
+    # claims' other events are not on the page, and not read).
+    with django_assert_num_queries(EVENT_PAGE_QUERIES + 2):
         page = client.get("/events/novaya-gazeta-reports/").content.decode()
     assert page.count('<table class="claim"') == size
 

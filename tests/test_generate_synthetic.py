@@ -7,12 +7,17 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, Q
 
+from events.audit import audit_record
 from events.models import (
     Actor,
     Category,
     Citation,
+    Claim,
+    ClaimValue,
     Event,
     EventActor,
+    EventPlace,
+    Place,
     SourceArticle,
     Statement,
     Status,
@@ -44,6 +49,22 @@ def snapshot():
         )),
         sorted(Citation.objects.values_list(
             "source__slug", "event__slug", "statement__quote", "excerpt", "is_summary"
+        ), key=repr),
+        list(Place.objects.order_by("slug").values_list(
+            "slug", "name", "name_ru", "kind", "latitude", "longitude", "radius_km", "sensitive"
+        )),
+        list(EventPlace.objects.order_by("event__slug", "place__slug").values_list(
+            "event__slug", "place__slug"
+        )),
+        list(Claim.objects.order_by("slug").values_list(
+            "slug", "question", "question_ru", "headline", "status", "conclusion"
+        )),
+        list(Claim.events.through.objects.order_by("claim__slug", "event__slug").values_list(
+            "claim__slug", "event__slug"
+        )),
+        sorted(ClaimValue.objects.values_list(
+            "claim__slug", "value", "value_ru", "source__slug", "reported_date", "excerpt",
+            "supersedes__value",
         ), key=repr),
     )
 
@@ -148,3 +169,50 @@ def test_refuses_to_add_to_an_existing_record_without_clear():
     with pytest.raises(CommandError, match="--clear"):
         generate(10, "--seed", 7)
     assert Event.objects.count() == 10
+
+
+def test_places_with_coordinates_on_about_three_events_in_four():
+    generate(EVENTS * 4, "--seed", 9)
+
+    placed = Event.objects.filter(event_places__isnull=False).distinct().count()
+    assert EVENTS * 4 * 0.6 <= placed <= EVENTS * 4 * 0.9
+    assert Place.objects.public().count() >= 20
+    assert set(Place.objects.values_list("kind", flat=True)) >= {"city", "region", "country"}
+    # A place is where its event's location says, most of the time.
+    grozny = Event.objects.filter(location="Grozny, Chechnya")
+    assert grozny.filter(places__slug="grozny").count() > grozny.count() / 2
+    assert Place.objects.exclude(name_ru="").filter(name_ru__isnull=False).exists()
+    sensitive = Place.objects.filter(sensitive=True)
+    assert sensitive.exists()
+    for place in Place.objects.all():
+        place.full_clean()
+        if place.sensitive:  # stored only rounded, as Place.save() keeps them
+            assert (place.latitude, place.longitude) == place.snapped_coordinates()
+
+
+def test_claims_on_a_share_of_events_some_with_several_and_values_that_follow_the_rules():
+    generate(EVENTS * 8, "--seed", 10)
+
+    with_claims = Event.objects.public().filter(claims__isnull=False).distinct().count()
+    assert 0.02 * EVENTS * 8 <= with_claims <= 0.1 * EVENTS * 8
+    per_event = Event.objects.annotate(n=Count("claims")).order_by("-n")
+    assert per_event[0].n >= 2
+    public = Claim.objects.public()
+    assert public.count() > 0 and not public.uncited().exists()
+    assert Claim.objects.filter(headline=True).count() == 5
+    assert len(set(public.headline().values_list("question", flat=True))) == 5
+    assert not Claim.objects.filter(question_ru__isnull=True).exists()
+    values = ClaimValue.objects.select_related("source", "supersedes__source")
+    assert 2 <= values.count() / Claim.objects.count() <= 6
+    assert values.filter(supersedes__isnull=False).exists()
+    assert values.filter(value_ru__isnull=False).exclude(value_ru="").exists()
+    for value in values:
+        value.full_clean()  # a later report dated no earlier than the one it supersedes
+
+
+def test_the_audit_finds_nothing_wrong_with_places_and_claims():
+    generate(EVENTS * 2, "--seed", 11)
+
+    findings = audit_record(texts=None).findings
+    assert not [finding for finding in findings
+                if finding.startswith(("Place", "Claim", "Claim value"))]

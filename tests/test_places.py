@@ -148,6 +148,15 @@ def test_the_map_marker_of_a_sensitive_place_is_at_its_rounded_point(client, rec
     assert f'cx="{round(x, 1)}" cy="{round(y, 1)}"' in response.content.decode()
 
 
+def test_maps_write_their_numbers_as_svg_reads_them_in_russian_too(client, record):
+    # A Russian decimal comma (cx="591,7") is no number to SVG: the markers fell to a corner.
+    for url in ("/ru/places/", "/ru/places/argun/", f"/ru/events/{EXPOSÉ}/"):
+        page = client.get(url).content.decode()
+        svg = page[page.index("<svg"):page.index("</svg>")]
+        assert re.search(r' cx="-?\d+\.\d" ', svg), url
+        assert not re.search(r'="-?\d+,\d', svg), url
+
+
 # The map page and place pages --------------------------------------------------------------
 
 

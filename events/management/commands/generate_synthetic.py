@@ -6,6 +6,14 @@ The same N and seed always give the same rows. Rows go in with bulk_create, in b
 one transaction, so 100,000 events take a minute or two; bulk_create skips Model.save(), so the
 partial dates are built as PartialDate values, which already hold the period's first day.
 
+Places and claims come as in the bundled record: about three events in four have a place (the
+place their location names, now and then a second one), a few places are sensitive (stored
+snapped to the grid, as Place.save() would), and about one event in twenty-five has a claim,
+a figure the sources report differently (2 to 6 values, a later count now and then
+superseding an earlier one), a few events several. Places and claims carry Russian names,
+questions and, for some, values. They are drawn from their own seeded generators, so adding
+them left the events, actors and sources of a seed as they were.
+
 It refuses to add to a database that holds events; --clear first deletes the whole record
 (events, statements, citations, actors, sources, categories).
 """
@@ -22,10 +30,13 @@ from events.models import (
     Category,
     Citation,
     Claim,
+    ClaimValue,
     Event,
     EventActor,
+    EventPlace,
     Naming,
     Place,
+    PlaceKind,
     RecordState,
     Review,
     SourceArticle,
@@ -188,6 +199,100 @@ EXCERPT_TAILS = [
     "The claim could not be verified independently.", "Others disputed the account.",
 ]
 
+# The places of the locations above (and a few more the record has: a region, a country, two
+# buildings): slug, English name, Russian name, kind, latitude, longitude, radius in km,
+# sensitive. Coordinates of city centres, as in events/fixtures/places.json.
+KNOWN_PLACES = [
+    ("grozny", "Grozny", "Грозный", "city", 43.3178, 45.6985, 10, False),
+    ("argun", "Argun", "Аргун", "city", 43.3, 45.9, 10, True),
+    ("gudermes", "Gudermes", "Гудермес", "city", 43.3519, 46.1036, 10, False),
+    ("shali", "Shali", "Шали", "city", 43.1486, 45.9009, 10, False),
+    ("urus-martan", "Urus-Martan", "Урус-Мартан", "city", 43.1356, 45.5392, 10, False),
+    ("kurchaloy", "Kurchaloy", "Курчалой", "city", 43.2047, 46.0889, 10, False),
+    ("tsotsi-yurt", "Tsotsi-Yurt", "Цоци-Юрт", "city", 43.2, 46.0, 10, True),
+    ("moscow", "Moscow", "Москва", "city", 55.7558, 37.6173, 20, False),
+    ("st-petersburg", "St Petersburg", "Санкт-Петербург", "city", 59.9311, 30.3609, 20, False),
+    ("nalchik", "Nalchik", "Нальчик", "city", 43.4853, 43.6071, 10, False),
+    ("makhachkala", "Makhachkala", "Махачкала", "city", 42.9849, 47.5047, 10, False),
+    ("berlin", "Berlin", "Берлин", "city", 52.52, 13.405, 15, False),
+    ("brussels", "Brussels", "Брюссель", "city", 50.8503, 4.3517, 10, False),
+    ("geneva", "Geneva", "Женева", "city", 46.2044, 6.1432, 10, False),
+    ("strasbourg", "Strasbourg", "Страсбург", "city", 48.5734, 7.7521, 10, False),
+    ("vilnius", "Vilnius", "Вильнюс", "city", 54.6872, 25.2797, 10, False),
+    ("toronto", "Toronto", "Торонто", "city", 43.6532, -79.3832, 15, False),
+    ("washington", "Washington", "Вашингтон", "city", 38.9072, -77.0369, 10, False),
+    ("london", "London", "Лондон", "city", 51.5074, -0.1278, 15, False),
+    ("the-hague", "The Hague", "Гаага", "city", 52.0705, 4.3007, 10, False),
+    ("chechnya", "Chechnya", "Чечня", "region", 43.4, 45.7, 100, False),
+    ("russia", "Russia", "Россия", "country", 61.5, 105.3, 3000, False),
+    ("akhmad-kadyrov-mosque", "Akhmad Kadyrov Mosque, Grozny", "Мечеть «Сердце Чечни», Грозный",
+     "building", 43.3172, 45.6925, 1, False),
+    ("house-of-commons", "House of Commons, London", "Палата общин, Лондон", "building",
+     51.4995, -0.1248, 1, False),
+    ("germany", "Germany", "Германия", "country", 51.1657, 10.4515, 400, False),
+]
+# More towns and villages of the region, at made-up points within it, for a larger record.
+VILLAGE_NAMES = [
+    "Alkhan", "Achkhoy", "Bachi", "Benoy", "Gekhi", "Goyty", "Ishkhoy", "Mesker", "Nozhay",
+    "Samashki", "Sernovodsk", "Sunzha", "Tolstoy", "Tsentoroy", "Vedeno", "Znamenskoye",
+    "Itum-Kali", "Avtury", "Serzhen", "Dzhalka", "Mayrtup", "Roshni", "Starye Atagi", "Germenchuk",
+]
+VILLAGE_SUFFIXES = ["", "", "-Yurt", "-Kala", " Khutor"]
+REGION_BOX = ((42.6, 43.9), (44.9, 46.6))  # (latitudes, longitudes) around Chechnya
+PLACE_DESCRIPTIONS = [
+    "Synthetic: where detentions were reported.",
+    "Synthetic: named in reports of the purge.",
+    "",
+    "",
+]
+
+# Claims: the figures the sources report differently. Each question has its values' templates
+# in both languages ({n} a number, {small} a small one, {low}-{high} a range).
+CLAIM_QUESTIONS = [
+    ("How many men were detained?", "Сколько мужчин было задержано?", "count"),
+    ("How many men were killed?", "Сколько мужчин было убито?", "small"),
+    ("How many secret prisons were there?", "Сколько было секретных тюрем?", "small"),
+    ("How many prisoners were held per room?", "Сколько задержанных держали в одной комнате?",
+     "range"),
+    ("How many people were evacuated?", "Сколько человек было эвакуировано?", "count"),
+    ("How many complaints were filed?", "Сколько жалоб было подано?", "count"),
+    ("Who ordered the detentions?", "Кто отдал приказ о задержаниях?", "who"),
+    ("When did the detentions begin?", "Когда начались задержания?", "when"),
+]
+CLAIM_VALUES = {
+    "count": [("more than {n}", "более {n}"), ("at least {n}", "не менее {n}"),
+              ("about {n}", "около {n}"), ("some {n}", "примерно {n}"),
+              ("several dozen", "несколько десятков"), ("over a hundred", "более ста")],
+    "small": [("at least {small}", "не менее {small}"), ("{small}", "{small}"),
+              ("{small} named", "{small} названы по имени"),
+              ("no confirmation received", "подтверждений не получено")],
+    "range": [("{low} to {high}", "от {low} до {high}"), ("up to {high}", "до {high}")],
+    "who": [("a senior official", "высокопоставленный чиновник"),
+            ("the local police chief", "начальник местной полиции"),
+            ("the head's administration", "администрация главы"),
+            ("not known", "неизвестно")],
+    "when": [("late February", "конец февраля"), ("early March", "начало марта"),
+             ("December 2016", "декабрь 2016 года"), ("the spring", "весна")],
+}
+CLAIM_RELIES_ON = [
+    ("its own sources in the police", "собственные источники в полиции"),
+    ("men who escaped", "мужчины, которым удалось бежать"),
+    ("a rights group's hotline", "горячая линия правозащитной группы"),
+    ("Novaya Gazeta", "«Новая газета»"),
+    ("an official statement", "официальное заявление"),
+    ("", ""),
+]
+CLAIM_CONCLUSIONS = [
+    ("One figure in different words, not a dispute.", "Одна цифра разными словами, не спор."),
+    ("The later reports found more: the count grew as reporting went on.",
+     "Поздние сообщения нашли больше: число росло по мере расследования."),
+    ("", ""),
+    ("", ""),
+]
+# About one event in this many has a claim; the first few claims are the headline figures.
+EVENTS_PER_CLAIM = 40
+HEADLINE_CLAIMS = 5
+
 
 class Command(BaseCommand):
     help = "Fill the database with N synthetic events (for benchmarks; never for the record)."
@@ -247,6 +352,11 @@ class SyntheticRecord:
         # A few hundred actors and sources at scale, fewer for a tiny record.
         self.actor_count = min(300, max(40, count // 5))
         self.source_count = min(300, max(30, count // 5))
+        # Places and claims draw from their own generators: the rows above stay the same.
+        self.place_random = random.Random(f"places {seed}")  # noqa: S311
+        self.claim_random = random.Random(f"claims {seed}")  # noqa: S311
+        self.place_count = min(300, max(len(KNOWN_PLACES), count // 50))
+        self.claim_number = 0
         self.totals = {}
 
     def create(self):
@@ -257,14 +367,22 @@ class SyntheticRecord:
         self.actors = self._create_actors()
         self.public_speakers = [actor for actor in self.actors if actor.kind != "media"]
         self.sources = self._create_sources()
+        self.places = self._create_places()
+        self.place_of_location = {
+            place.name_en: place for place in self.places[:len(KNOWN_PLACES)]
+        }
         self.totals = {
             "categories": len(self.categories),
             "actors": len(self.actors),
             "sources": len(self.sources),
+            "places": len(self.places),
             "events": 0,
             "actors involved": 0,
             "statements": 0,
             "citations": 0,
+            "places of events": 0,
+            "claims": 0,
+            "claim values": 0,
         }
         for start in range(0, self.count, BATCH_SIZE):
             self._create_events(range(start, min(start + BATCH_SIZE, self.count)))
@@ -350,6 +468,35 @@ class SyntheticRecord:
             sources.append(source)
         return SourceArticle.objects.bulk_create(sources, batch_size=BATCH_SIZE)
 
+    def _create_places(self):
+        rng = self.place_random
+        places = []
+        for slug, name, name_ru, kind, latitude, longitude, radius, sensitive in KNOWN_PLACES:
+            places.append(Place(
+                name=name, name_ru=name_ru, slug=slug, kind=kind, latitude=latitude,
+                longitude=longitude, radius_km=radius, sensitive=sensitive, aliases=name_ru,
+                description=rng.choice(PLACE_DESCRIPTIONS),
+            ))
+        (low_latitude, high_latitude), (low_longitude, high_longitude) = REGION_BOX
+        for number in range(len(KNOWN_PLACES), self.place_count):
+            name = rng.choice(VILLAGE_NAMES) + rng.choice(VILLAGE_SUFFIXES)
+            sensitive = rng.random() < 0.1
+            place = Place(
+                name=name,
+                slug=f"{slugify(name)}-{number + 1}",
+                kind=PlaceKind.CITY,
+                latitude=round(rng.uniform(low_latitude, high_latitude), 4),
+                longitude=round(rng.uniform(low_longitude, high_longitude), 4),
+                radius_km=rng.choice([10, 10, 20]) if sensitive else rng.choice([2, 5, 10]),
+                sensitive=sensitive,
+                description=rng.choice(PLACE_DESCRIPTIONS),
+            )
+            places.append(place)
+        for place in places:
+            if place.sensitive:  # as Place.save() would: only the rounded point is kept
+                place.latitude, place.longitude = place.snapped_coordinates()
+        return Place.objects.bulk_create(places, batch_size=BATCH_SIZE)
+
     # Events, one batch at a time --------------------------------------------------------------
 
     def _create_events(self, numbers):
@@ -427,10 +574,124 @@ class SyntheticRecord:
                 )
             )
         Citation.objects.bulk_create(citations, batch_size=BATCH_SIZE)
+        self._place_events(events)
+        self._create_claims(events)
         self.totals["events"] += len(events)
         self.totals["actors involved"] += len(participations)
         self.totals["statements"] += len(statements)
         self.totals["citations"] += len(citations)
+
+    def _place_events(self, events):
+        """About three events in four get the place their location names (else any place),
+        one in ten of those a second place."""
+        rng = self.place_random
+        links = []
+        for event in events:
+            if rng.random() >= 0.75:
+                continue
+            named = self.place_of_location.get(event.location.split(",")[0])
+            first = named if named and rng.random() < 0.9 else rng.choice(self.places)
+            chosen = [first]
+            if rng.random() < 0.1:
+                second = rng.choice(self.places)
+                if second is not first:
+                    chosen.append(second)
+            links += [EventPlace(event=event, place=place) for place in chosen]
+        EventPlace.objects.bulk_create(links, batch_size=BATCH_SIZE)
+        self.totals["places of events"] += len(links)
+
+    def _create_claims(self, events):
+        """One claim for about every EVENTS_PER_CLAIM events of the batch, each on one to
+        three of them; half the claims go to a few "hub" events, which so have several, as the
+        record's main events do."""
+        rng = self.claim_random
+        published = [event for event in events if event.status == Status.PUBLISHED]
+        count = round(len(events) / EVENTS_PER_CLAIM)
+        if not published or not count:
+            return
+        hubs = rng.sample(published, max(1, len(published) // 100))
+        claims, claim_events = [], []
+        for _ in range(count):
+            self.claim_number += 1
+            headline = self.claim_number <= HEADLINE_CLAIMS
+            # The headline figures each answer a different question, as on the record's `/`.
+            question, question_ru, kind = (
+                CLAIM_QUESTIONS[self.claim_number - 1] if headline
+                else rng.choice(CLAIM_QUESTIONS)
+            )
+            conclusion, conclusion_ru = rng.choice(CLAIM_CONCLUSIONS)
+            claim = Claim(
+                question=question,
+                question_ru=question_ru,
+                slug=f"{slugify(question)}-{self.claim_number}",
+                conclusion=conclusion,
+                conclusion_ru=conclusion_ru,
+                headline=headline,
+                order=self.claim_number if headline else 0,
+                status=Status.PUBLISHED if headline or rng.random() < 0.9 else Status.DRAFT,
+            )
+            chosen = rng.sample(published, min(len(published), rng.randint(1, 3)))
+            if rng.random() < 0.5:
+                hub = rng.choice(hubs)
+                if hub not in chosen:
+                    chosen[0] = hub
+            claims.append((claim, kind, chosen))
+        created = Claim.objects.bulk_create([claim for claim, _, _ in claims])
+        links, values, later = [], [], []
+        Link = Claim.events.through
+        for claim, (_, kind, chosen) in zip(created, claims):
+            links += [Link(claim=claim, event=event) for event in chosen]
+            translated = rng.random() < 0.5
+            earlier = None
+            for _ in range(rng.randint(2, 6)):
+                value = self._claim_value(claim, kind, translated)
+                # A later count superseding an earlier one, dated after it (ClaimValue.clean).
+                if earlier is not None and kind in ("count", "small") and rng.random() < 0.25:
+                    value.reported = PartialDate(
+                        earlier.date.first_day + datetime.timedelta(days=rng.randint(1, 90)),
+                        Precision.DAY,
+                    )
+                    later.append((value, earlier))
+                else:
+                    values.append(value)
+                    earlier = value
+        Link.objects.bulk_create(links, batch_size=BATCH_SIZE)
+        ClaimValue.objects.bulk_create(values, batch_size=BATCH_SIZE)
+        for value, earlier in later:
+            value.supersedes = earlier
+        ClaimValue.objects.bulk_create([value for value, _ in later], batch_size=BATCH_SIZE)
+        self.totals["claims"] += len(created)
+        self.totals["claim values"] += len(values) + len(later)
+
+    def _claim_value(self, claim, kind, translated):
+        rng = self.claim_random
+        template, template_ru = rng.choice(CLAIM_VALUES[kind])
+        low = rng.randint(5, 40)
+        numbers = {"n": rng.randint(20, 300), "small": rng.randint(2, 30), "low": low,
+                   "high": low + rng.randint(5, 30)}
+        relies_on, relies_on_ru = rng.choice(CLAIM_RELIES_ON)
+        text = template.format(**numbers)
+        summary = rng.random() < 0.4
+        if summary:
+            excerpt = (f"The report gives {text}, according to "
+                       f"{relies_on or 'sources it does not name'}.")
+        else:
+            excerpt = (f"{rng.choice(EXCERPT_LEADS)} “The figure is {text}.” "
+                       f"{rng.choice(EXCERPT_TAILS)}")
+        value = ClaimValue(
+            claim=claim,
+            value=text,
+            source=rng.choice(self.sources),
+            relies_on=relies_on,
+            excerpt=excerpt,
+            is_summary=summary,
+        )
+        if rng.random() < 0.3:
+            value.reported = self._partial_date(FIRST_DAY, LAST_DAY, rng=rng)
+        if translated:
+            value.value_ru = template_ru.format(**numbers)
+            value.relies_on_ru = relies_on_ru
+        return value
 
     # Text and dates ---------------------------------------------------------------------------
 
@@ -452,8 +713,8 @@ class SyntheticRecord:
         words = " ".join(self.random.choice(part) for part in QUOTE_PARTS)
         return f"{words}."
 
-    def _partial_date(self, first, last, day_share=0.7):
-        rng = self.random
+    def _partial_date(self, first, last, day_share=0.7, rng=None):
+        rng = rng or self.random
         day = first + datetime.timedelta(days=rng.randint(0, (last - first).days))
         roll = rng.random()
         if roll < day_share:
