@@ -22,13 +22,17 @@ same as the month it is listed under.
 
 import calendar
 import datetime
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Q
+from django.template.loader import render_to_string
 from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from .links import url_for
 from .models import Verification
@@ -215,6 +219,45 @@ def build_axis(events, *, params=None, count=None, base="", htmx_target="#result
             drawing.htmx_target = htmx_target
             drawing.all_dates_url = link.all_dates()
     return axis
+
+
+# How long a drawn axis is kept; a change to the record (a new generation) replaces it sooner.
+DRAWN_AXIS_CACHE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class DrawnAxis:
+    """The chronology's axis as its page shows it: `html` is templates/events/_axis.html
+    rendered; `summary` also describes the page when it is shared."""
+
+    mode: str
+    count: int
+    summary: str
+    html: str
+
+
+def drawn_axis(events, *, params, count, generation):
+    """The axis of the chronology's `events`, rendered, kept in the cache per record
+    generation, language and query (the page number aside).
+
+    Drawing it reads the sort date of every matching event and renders a link per month or
+    week: the largest part of a listing page's work on a large record, and the same for
+    every page of one set of filters, for the whole page and its htmx fragment, until the
+    record changes. `params`: the view's query string (a QueryDict), which every period link
+    keeps and so is part of the key; `count`: how many events match (the paginator's).
+    """
+    params = params.copy()
+    params.pop("page", None)
+    raw = f"{generation}\n{get_language()}\n{params.urlencode()}"
+    key = "axis:" + hashlib.sha256(raw.encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is None:
+        axis = build_axis(events, params=params, count=count)
+        html = render_to_string("events/_axis.html", {"axis": axis})
+        cached = (axis.mode, axis.count, axis.summary, html)
+        cache.set(key, cached, DRAWN_AXIS_CACHE_SECONDS)
+    mode, count, summary, html = cached
+    return DrawnAxis(mode=mode, count=count, summary=summary, html=mark_safe(html))  # noqa: S308 - rendered by the template engine, escaped there
 
 
 def _draw(events, link, count):

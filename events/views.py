@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from . import cdn, corrections, embeds, http, maps
-from .axis import build_axis
+from .axis import build_axis, drawn_axis
 from .caching import cache_public_page, record_generation
 from .forms import EventFilterForm, form_errors
 from .history import public_change_log
@@ -65,8 +65,9 @@ def event_list(request):
             )
             if page_obj.paginator.count:
                 # The count, already made, tells the axis whether to draw marks or counts.
-                context["axis"] = build_axis(
-                    events, params=request.GET, count=page_obj.paginator.count
+                context["axis"] = drawn_axis(
+                    events, params=request.GET, count=page_obj.paginator.count,
+                    generation=record_generation(request),
                 )
         except BadPage as error:
             context["page_error"], status = str(error), error.status
