@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from . import cdn, corrections, embeds, http, maps
-from .axis import build_axis, drawn_axis
+from .axis import build_axis, draw_axis, kept_axis
 from .caching import cache_public_page, record_generation
 from .forms import EventFilterForm, form_errors
 from .history import public_change_log
@@ -56,8 +56,13 @@ def event_list(request):
     status = 200
     if form.is_valid():
         events = form.filter(Event.objects.public()).for_listing().chronological()
+        generation = record_generation(request)
+        # The axis drawn for these filters, if kept, has counted the matches already.
+        axis = kept_axis(params=request.GET, generation=generation)
         try:
-            page_obj = context["page_obj"] = paginate(request, events)
+            page_obj = context["page_obj"] = paginate(
+                request, events, count=axis.count if axis else None
+            )
             context["result_count"] = page_obj.paginator.count
             context["count_is_exact"] = page_obj.paginator.count_is_exact
             context["count_limit"] = number_format(
@@ -65,9 +70,9 @@ def event_list(request):
             )
             if page_obj.paginator.count:
                 # The count, already made, tells the axis whether to draw marks or counts.
-                context["axis"] = drawn_axis(
+                context["axis"] = axis or draw_axis(
                     events, params=request.GET, count=page_obj.paginator.count,
-                    generation=record_generation(request),
+                    generation=generation,
                 )
         except BadPage as error:
             context["page_error"], status = str(error), error.status
