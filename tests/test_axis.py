@@ -224,6 +224,11 @@ def test_the_drawn_axis_is_kept_until_the_record_changes(
     drawn = again.context["axis"].html
     assert '<figure class="axis"' in drawn
     assert drawn in first.content.decode() and drawn in again.content.decode()
+    # The same page again: its event cards are kept too (views._with_cards), so neither
+    # their statements, citations, sources, people nor places are read again.
+    with django_assert_num_queries(3):  # the generation, the page's events, the claims
+        kept = client.get(url, {"page": 2})
+    assert kept.content == again.content
     # The kept count says which pages there are, as the count did.
     assert again.context["result_count"] == first.context["result_count"]
     assert client.get(url, {"page": 99}).status_code == 404
