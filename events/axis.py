@@ -22,13 +22,17 @@ same as the month it is listed under.
 
 import calendar
 import datetime
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Q
+from django.template.loader import render_to_string
 from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from .links import url_for
 from .models import Verification
@@ -215,6 +219,57 @@ def build_axis(events, *, params=None, count=None, base="", htmx_target="#result
             drawing.htmx_target = htmx_target
             drawing.all_dates_url = link.all_dates()
     return axis
+
+
+# How long a drawn axis is kept; a change to the record (a new generation) replaces it sooner.
+DRAWN_AXIS_CACHE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class DrawnAxis:
+    """The chronology's axis as its page shows it: `html` is templates/events/_axis.html
+    rendered; `summary` also describes the page when it is shared."""
+
+    mode: str
+    count: int
+    summary: str
+    html: str
+
+
+def kept_axis(*, params, generation):
+    """The drawn axis kept for this query (the view's QueryDict) and record generation, or
+    None. Its count is every matching event's: the caller need not count them again."""
+    cached = cache.get(_drawn_axis_key(params, generation))
+    if cached is None:
+        return None
+    mode, count, summary, html = cached
+    return DrawnAxis(mode=mode, count=count, summary=summary, html=mark_safe(html))  # noqa: S308 - rendered by the template engine, escaped there
+
+
+def draw_axis(events, *, params, count, generation):
+    """The axis of the chronology's `events`, rendered, and kept in the cache per record
+    generation, language and query (the page number aside) for kept_axis().
+
+    Drawing it reads the sort date of every matching event and renders a link per month or
+    week: the largest part of a listing page's work on a large record, and the same for
+    every page of one set of filters, for the whole page and its htmx fragment, until the
+    record changes. `params`: the view's query string, which every period link keeps and so
+    is part of the key; `count`: how many events match, as far as the paginator counted.
+    """
+    params = params.copy()
+    params.pop("page", None)
+    axis = build_axis(events, params=params, count=count)
+    html = render_to_string("events/_axis.html", {"axis": axis})
+    cache.set(_drawn_axis_key(params, generation), (axis.mode, axis.count, axis.summary, html),
+              DRAWN_AXIS_CACHE_SECONDS)
+    return DrawnAxis(mode=axis.mode, count=axis.count, summary=axis.summary, html=mark_safe(html))  # noqa: S308 - as above
+
+
+def _drawn_axis_key(params, generation):
+    params = params.copy()
+    params.pop("page", None)
+    raw = f"{generation}\n{get_language()}\n{params.urlencode()}"
+    return "axis:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _draw(events, link, count):

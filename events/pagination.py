@@ -36,9 +36,11 @@ class BoundedCountPaginator(Paginator):
     as Django's Paginator does.
     """
 
-    def __init__(self, object_list, per_page, *, count_limit):
+    def __init__(self, object_list, per_page, *, count_limit, known_count=None):
         super().__init__(object_list, per_page)
         self.count_limit = count_limit
+        if known_count is not None:  # counted already: the count as this paginator makes it
+            self.count = known_count if count_limit is None else min(known_count, count_limit + 1)
 
     @cached_property
     def count(self):
@@ -53,8 +55,9 @@ class BoundedCountPaginator(Paginator):
         return self.count_limit is None or self.count <= self.count_limit
 
 
-def paginate(request, events, per_page=EVENTS_PER_PAGE):
-    """The requested page of events; a page number that is not one is the reader's error."""
+def paginate(request, events, per_page=EVENTS_PER_PAGE, count=None):
+    """The requested page of events; a page number that is not one is the reader's error.
+    `count`: every match, when already known (the chronology's kept axis counted them)."""
     raw = request.GET.get("page", "1")
     try:
         number = int(raw)
@@ -68,7 +71,7 @@ def paginate(request, events, per_page=EVENTS_PER_PAGE):
     # are known; a page far past any record's end is checked against the whole count.
     reach = number * per_page
     limit = max(COUNT_LIMIT, reach) if reach <= COUNT_LIMIT * 1000 else None
-    paginator = BoundedCountPaginator(events, per_page, count_limit=limit)
+    paginator = BoundedCountPaginator(events, per_page, count_limit=limit, known_count=count)
     if number > paginator.num_pages:
         raise BadPage(
             ngettext(

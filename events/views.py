@@ -6,8 +6,9 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
+from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -22,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from . import cdn, corrections, embeds, http, maps
-from .axis import build_axis
+from .axis import build_axis, draw_axis, kept_axis
 from .caching import cache_public_page, record_generation
 from .forms import EventFilterForm, form_errors
 from .history import public_change_log
@@ -41,6 +43,7 @@ from .models import (
     SourceType,
     Statement,
     Status,
+    listing_prefetches,
 )
 from .pagination import BadPage, paginate
 from .sitemaps import SECTIONS
@@ -58,18 +61,27 @@ def event_list(request):
     context = {"form": form, "page_obj": None, "result_count": 0, "page_error": None}
     status = 200
     if form.is_valid():
-        events = form.filter(Event.objects.public()).for_listing().chronological()
+        # The related rows are read below, for the events whose cards are not kept.
+        events = form.filter(Event.objects.public()).for_listing().prefetch_related(None)
+        events = events.chronological()
+        generation = record_generation(request)
+        # The axis drawn for these filters, if kept, has counted the matches already.
+        axis = kept_axis(params=request.GET, generation=generation)
         try:
-            page_obj = context["page_obj"] = paginate(request, events)
+            page_obj = context["page_obj"] = paginate(
+                request, events, count=axis.count if axis else None
+            )
             context["result_count"] = page_obj.paginator.count
             context["count_is_exact"] = page_obj.paginator.count_is_exact
             context["count_limit"] = number_format(
                 page_obj.paginator.count_limit or 0, force_grouping=True
             )
+            page_obj.object_list = _with_cards(page_obj.object_list, generation)
             if page_obj.paginator.count:
                 # The count, already made, tells the axis whether to draw marks or counts.
-                context["axis"] = build_axis(
-                    events, params=request.GET, count=page_obj.paginator.count
+                context["axis"] = axis or draw_axis(
+                    events, params=request.GET, count=page_obj.paginator.count,
+                    generation=generation,
                 )
         except BadPage as error:
             context["page_error"], status = str(error), error.status
@@ -90,6 +102,34 @@ def event_list(request):
         context["headline_claims"] = Claim.objects.public().headline().for_listing()
     template = "events/event_list.html#results" if partial else "events/event_list.html"
     return cdn.set_tags(render(request, template, context, status=status), {cdn.CHRONOLOGY})
+
+
+# How long a rendered event card is kept; a change to the record (a new generation) replaces it.
+CARD_CACHE_SECONDS = 3600
+
+
+def _with_cards(events, generation):
+    """The page's events, each with `card`: templates/events/_event.html rendered for it, kept
+    in the cache per record generation and language. A card shows only its event and what is
+    linked to it, so rendering it (its statements, citations and sources, with their dates
+    and names in the page's language) and reading those rows are done once per change to the
+    record; only the events whose cards are not kept have their related rows read."""
+    events = list(events)
+    prefix = f"event-card:{generation}:{translation.get_language()}:"
+    kept = cache.get_many([f"{prefix}{event.pk}" for event in events])
+    missing = [event for event in events if f"{prefix}{event.pk}" not in kept]
+    prefetch_related_objects(missing, *listing_prefetches())
+    drawn = {}
+    for event in events:
+        key = f"{prefix}{event.pk}"
+        if key not in kept:
+            drawn[key] = kept[key] = loader.render_to_string(
+                "events/_event.html", {"event": event, "site_url": settings.SITE_URL}
+            )
+        event.card = mark_safe(kept[key])  # noqa: S308 - rendered by the template engine
+    if drawn:
+        cache.set_many(drawn, CARD_CACHE_SECONDS)
+    return events
 
 
 def _canonical_list_url(request, form):

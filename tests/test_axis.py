@@ -208,6 +208,42 @@ def test_the_chronology_with_its_axis_does_a_fixed_number_of_queries(
     assert response.context["axis"].mode == ("marks" if size <= MAX_MARKS else "counts")
 
 
+@pytest.mark.parametrize("size", [30, MAX_MARKS + 50])
+def test_the_drawn_axis_is_kept_until_the_record_changes(
+    client, synthetic, size, django_assert_num_queries
+):
+    synthetic(size)
+    url = reverse("events:event_list")
+    first = client.get(url)
+    # Another page of the same filters, or the same page again, draws the axis from the
+    # cache, as the filter form has its choices: neither the query that reads every matching
+    # event's date, nor the count (the kept axis has it), nor the choices' five are run
+    # again, whatever the size.
+    with django_assert_num_queries(8):
+        again = client.get(url, {"page": 2})
+    drawn = again.context["axis"].html
+    assert '<figure class="axis"' in drawn
+    assert drawn in first.content.decode() and drawn in again.content.decode()
+    # The same page again: its event cards are kept too (views._with_cards), so neither
+    # their statements, citations, sources, people nor places are read again.
+    with django_assert_num_queries(3):  # the generation, the page's events, the claims
+        kept = client.get(url, {"page": 2})
+    assert kept.content == again.content
+    # The kept count says which pages there are, as the count did.
+    assert again.context["result_count"] == first.context["result_count"]
+    assert client.get(url, {"page": 99}).status_code == 404
+    # Other filters are another axis (their period links keep them).
+    category = Event.objects.public().first().category.slug
+    filtered = client.get(url, {"category": category}).context["axis"]
+    assert f"category={category}" in render_to_string("events/_axis.html", {"axis": filtered})
+    assert filtered.count == Event.objects.public().filter(category__slug=category).count()
+    # A change to the record (a new generation) draws it again, with the new event.
+    day_event("2017-04-10", title="Added after the first drawing", slug="added-later")
+    with django_assert_num_queries(15):
+        changed = client.get(url, {"page": 2})
+    assert changed.context["axis"].count == first.context["axis"].count + 1
+
+
 def test_counts_follow_the_search(synthetic):
     synthetic(MAX_MARKS + 50)
     found = Event.objects.public().search("report")
