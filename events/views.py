@@ -99,13 +99,28 @@ def event_list(request):
     partial = request.htmx and not request.htmx.history_restore_request
     if not partial:
         # The headline figures in dispute, outside the swapped results: whole pages only.
-        context["headline_claims"] = Claim.objects.public().headline().for_listing()
+        context["claims_panel"] = _claims_panel(record_generation(request))
     template = "events/event_list.html#results" if partial else "events/event_list.html"
     return cdn.set_tags(render(request, template, context, status=status), {cdn.CHRONOLOGY})
 
 
 # How long a rendered event card is kept; a change to the record (a new generation) replaces it.
 CARD_CACHE_SECONDS = 3600
+
+
+def _claims_panel(generation):
+    """templates/events/_claims_panel.html rendered, kept in the cache per record generation
+    and language, as the cards are: the same headline figures head every view of the
+    chronology, and reading them (the claims' values, sources and events) and drawing their
+    tables cost a whole page's worth at N = 10,000 (docs/performance.md)."""
+    key = f"claims-panel:{generation}:{translation.get_language()}"
+    panel = cache.get(key)
+    if panel is None:
+        panel = loader.render_to_string("events/_claims_panel.html", {
+            "headline_claims": Claim.objects.public().headline().for_listing(),
+        })
+        cache.set(key, panel, CARD_CACHE_SECONDS)
+    return mark_safe(panel)  # noqa: S308 - rendered by the template engine
 
 
 def _with_cards(events, generation):
