@@ -47,7 +47,7 @@ from django.utils.http import parse_etags, quote_etag
 from . import cdn
 from .languages import language_of_path
 from .database import reconnecting
-from .models import RecordState
+from .models import RecordState, read_generation
 
 logger = logging.getLogger(__name__)
 
@@ -74,27 +74,11 @@ def record_generation(request):
     return request.record_generation
 
 
-def _read_generation(alias=None):
-    """RecordState's generation, read where the routers send reads of it now."""
-    database = connections[alias or router.db_for_read(RecordState) or DEFAULT_DB_ALIAS]
-    return _read_generation_on(database)
-
-
 @reconnecting  # a cached page's only query: the first to meet a connection a failover killed
-def _read_generation_on(database):
-    """RecordState.objects.generation() without the manager, queryset and router: a hit's
-    only query, in plain SQL with nothing to bind (docs/performance.md has the figures)."""
-    with database.cursor() as cursor:
-        cursor.execute(_generation_sql(database.ops.quote_name))
-        row = cursor.fetchone()
-    return row[0] if row else 0
-
-
-@lru_cache(maxsize=None)
-def _generation_sql(quote_name):
-    # Both names are ours: a quoted table name and an integer constant.
-    table = quote_name(RecordState._meta.db_table)
-    return f"SELECT generation FROM {table} WHERE id = {int(RecordState.SINGLETON)}"  # noqa: S608
+def _read_generation():
+    """RecordState's generation, read where the routers send reads of it now, without the
+    manager and queryset RecordState.objects.generation() builds first."""
+    return read_generation(connections[router.db_for_read(RecordState) or DEFAULT_DB_ALIAS])
 
 
 def page_cache_key(request, generation):

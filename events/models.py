@@ -2017,21 +2017,23 @@ class Review(models.Model):
         return model._default_manager.filter(pk=self.object_id).first()
 
 
+def read_generation(database):
+    """RecordState's generation on `database` (a connection), in plain SQL: what every cached
+    page hit reads. Through the ORM the read cost several times this statement, which is
+    little more than the round trip; it has no parameters to bind, because psycopg's
+    client-side binding formats them in Python (docs/performance.md has the figures)."""
+    table = database.ops.quote_name(RecordState._meta.db_table)
+    with database.cursor() as cursor:
+        # Both names are ours: a quoted table name and an integer constant.
+        cursor.execute(f"SELECT generation FROM {table} WHERE id = {int(RecordState.SINGLETON)}")  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
 class RecordStateQuerySet(models.QuerySet):
     def generation(self):
-        """The record's generation alone: what every cached page hit reads, so in plain SQL.
-
-        Through the ORM the read cost several times this statement, which is little more than
-        the database round trip itself; it has no parameters to bind, because psycopg's
-        client-side binding formats them in Python (docs/performance.md has the figures).
-        """
-        database = connections[self.db]
-        table = database.ops.quote_name(self.model._meta.db_table)
-        with database.cursor() as cursor:
-            # Both names are ours: a quoted table name and an integer constant.
-            cursor.execute(f"SELECT generation FROM {table} WHERE id = {int(RecordState.SINGLETON)}")  # noqa: S608
-            row = cursor.fetchone()
-        return row[0] if row else 0
+        """The record's generation alone (read_generation, on this queryset's database)."""
+        return read_generation(connections[self.db])
 
     def bump(self):
         updated = self.filter(pk=RecordState.SINGLETON).update(
