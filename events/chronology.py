@@ -45,6 +45,7 @@ from .models import (
     Verification,
 )
 from .partial_dates import PartialDate
+from .signals import search_refresh_deferred
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "fixtures" / "chronology.json"
 # The places of the bundled events, in their own file beside the chronology (keyed by slugs):
@@ -84,7 +85,7 @@ def load_chronology(path=DEFAULT_PATH):
     loader = _Loader(RussianRecord.beside(path))
     # One revision for the whole load: the history starts here, so the first correction a
     # curator makes shows in the public change log as a change from the bundled text.
-    with transaction.atomic(), reversion.create_revision():
+    with transaction.atomic(), search_refresh_deferred(), reversion.create_revision():
         reversion.set_comment(LOADED_COMMENT.format(Path(path).name))
         loader.load(data)
         loader.load_places(places, data)
@@ -572,7 +573,7 @@ def upgrade_chronology(path=DEFAULT_PATH):
     places = read_places_file(path)
     claims = claims_data_beside(path)
     upgrader = _Upgrader(Path(path).name, RussianRecord.beside(path))
-    with transaction.atomic():
+    with transaction.atomic(), search_refresh_deferred():
         upgrader.upgrade(data)
         upgrader.upgrade_places(places, data)
         if claims is not None:
