@@ -72,8 +72,11 @@ run: install
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# On every core (pytest-xdist; tests/conftest.py says how the work is split): PYTEST_WORKERS=0
+# runs the suite in this one process.
+PYTEST_WORKERS ?= auto
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Regenerate constraints.txt after changing a pin in pyproject.toml.
 constraints:

@@ -38,12 +38,46 @@ from .factories import (
 
 def pytest_sessionstart(session):
     """The translation catalogues as the install step compiles them (make run does the same),
-    so a changed .po file is what the tests read."""
+    so a changed .po file is what the tests read. Once, in the main process: pytest-xdist's
+    workers start after it (its own sessionstart hook runs last)."""
     import io
+
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
 
     from django.core.management import call_command
 
     call_command("compile_translations", stdout=io.StringIO())
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` runs the suite on every core with pytest-xdist. Its work units here are the
+    runs of one file's tests in the order pytest-django sorts the whole collection (tests in a
+    rolled-back transaction, then transactional ones, then those without a database), handed
+    out in that order. A transactional test empties its worker's database when it ends, the
+    groups that migrations create included, so no worker may run one before a test that needs
+    them; xdist's own file scheduler keeps a file's tests together and would."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SortedRunsScheduling(LoadScopeScheduling):
+        def __init__(self, config, log=None):
+            super().__init__(config, log)
+            config.option.loadscopereorder = False  # keep pytest-django's order
+            self.runs = None
+
+        def _split_scope(self, nodeid):
+            if self.runs is None:  # self.collection is set before the first call
+                self.runs, seen, previous = {}, {}, None
+                for item in self.collection:
+                    path = item.split("::", 1)[0]
+                    if path != previous:
+                        seen[path] = seen.get(path, -1) + 1
+                        previous = path
+                    self.runs[item] = f"{path}#{seen[path]}"
+            return self.runs[nodeid]
+
+    return SortedRunsScheduling(config, log)
 
 
 # The precise point of a detention site as a careless source might print it: the record keeps
@@ -381,16 +415,24 @@ def replica(settings):
     routing.forget_health()
 
 
-def _free(port):
+def _free_ports(count):
+    """Ports nothing listens on now, chosen by the system: two test workers (pytest-xdist)
+    may each start servers at the same time."""
     import socket
 
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return tuple(probe.getsockname()[1] for probe in probes)
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 @pytest.fixture
 def app_servers(tmp_path):
-    """Two gunicorn app servers (ports 8160 and 8161) on this test's PostgreSQL database,
+    """Two gunicorn app servers (on free ports) on this test's PostgreSQL database,
     sharing one Redis for their page cache, as docs/deployment.md scales out."""
     import subprocess
     import sys
@@ -412,6 +454,7 @@ def app_servers(tmp_path):
         pytest.skip(f"Redis is not answering on 127.0.0.1:6379 ({error})")
     database = connections["default"].settings_dict
     prefix = f"app-servers-test-{uuid.uuid4().hex}"
+    ports = _free_ports(2)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
@@ -420,14 +463,12 @@ def app_servers(tmp_path):
         "DJANGO_CACHE_URL": "redis://127.0.0.1:6379/0",
         "DJANGO_CACHE_KEY_PREFIX": prefix,
         "DJANGO_PAGE_CACHE_SECONDS": "600",
-        "DJANGO_SITE_URL": "http://127.0.0.1:8160",
+        "DJANGO_SITE_URL": f"http://127.0.0.1:{ports[0]}",
         "DJANGO_API_THROTTLE_RATE": "",
     }
     env.pop("DATABASE_REPLICA_URL", None)
     servers, logs = [], []
-    for port in (8160, 8161):
-        if not _free(port):
-            pytest.fail(f"port {port} (this branch's range) is taken")
+    for port in ports:
         log = open(tmp_path / f"gunicorn-{port}.log", "wb")  # noqa: SIM115
         logs.append(log)
         servers.append(subprocess.Popen(  # noqa: S603
@@ -436,7 +477,7 @@ def app_servers(tmp_path):
             cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
         ))
     try:
-        for port in (8160, 8161):
+        for port in ports:
             deadline = time.monotonic() + 30
             while True:
                 try:
@@ -447,7 +488,7 @@ def app_servers(tmp_path):
                         pytest.fail(f"gunicorn on {port} did not start: "
                                     + (tmp_path / f"gunicorn-{port}.log").read_text())
                     time.sleep(0.2)
-        yield SimpleNamespace(ports=(8160, 8161), cache_prefix=prefix)
+        yield SimpleNamespace(ports=ports, cache_prefix=prefix)
     finally:
         for server in servers:
             server.terminate()

@@ -8,6 +8,7 @@ whose placeholders (%(name)s, {name}) differ from its msgid's, so a translation 
 a page fail with a KeyError at render time.
 """
 
+import os
 import re
 from pathlib import Path
 
@@ -66,7 +67,12 @@ class Command(BaseCommand):
             if found:
                 failed += [f"{path}: {problem}" for problem in found]
                 continue
-            catalogue.save_as_mofile(str(path.with_suffix(".mo")))
+            # Written beside, then renamed over: a process reading the catalogue meanwhile
+            # (a test worker, a running server) sees the old file or the new, never half.
+            target = path.with_suffix(".mo")
+            partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            catalogue.save_as_mofile(str(partial))
+            os.replace(partial, target)
             self.stdout.write(
                 f"{path}: {len(catalogue.translated_entries())} "
                 f"translated, {len(catalogue.untranslated_entries())} untranslated."
