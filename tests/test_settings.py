@@ -88,3 +88,14 @@ def test_gunicorn_serves_with_the_production_config(tmp_path):
         server.terminate()
         server.wait(timeout=30)
     assert "Traceback" not in log.read_text(), log.read_text()
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_do_not_jit_compile_queries():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
