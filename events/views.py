@@ -1,6 +1,7 @@
 """Reader-facing pages. Visibility (published only, pseudonyms only) is decided here and in
 the QuerySets, never only in a template."""
 
+import hashlib
 import sys
 from urllib.parse import urlencode, urlsplit
 
@@ -360,6 +361,31 @@ def category_detail(request, slug):
 MAP_FILTERS = ("category", "date_from", "date_to", "verification")
 
 
+def _places_layout(form, query, generation):
+    """templates/events/_places_layout.html (the map and the list of places matching the
+    filters) rendered, and kept in the cache per record generation, language and filters. The
+    count of matching events per place reads every matching event's links, so it grows with
+    the record (256 ms at 100,000 events on SQLite, docs/performance.md): it is paid once per
+    change to the record and set of filters, as the time axis is (axis.draw_axis)."""
+    raw = f"{generation}\n{translation.get_language()}\n{query.urlencode()}"
+    key = "places-layout:" + hashlib.sha256(raw.encode()).hexdigest()
+    layout = cache.get(key)
+    if layout is None:
+        events = form.filter(Event.objects.public())
+        places = list(Place.objects.with_event_count(events).order_by("name", "pk"))
+        chronology = reverse("events:event_list")
+        for place in places:
+            place.filtered_url = f"{chronology}?{urlencode([*query.lists(), ('place', [place.slug])], doseq=True)}"
+        world, inset = maps.place_markers(places)
+        layout = loader.render_to_string("events/_places_layout.html", {
+            "places": places, "world": maps.world_map(), "inset": maps.inset_map(),
+            "world_markers": world, "inset_markers": inset, "inset_frame": maps.inset_frame(),
+            "filtered": form.is_filtered, "query_string": query.urlencode(),
+        })
+        cache.set(key, layout, CARD_CACHE_SECONDS)
+    return mark_safe(layout)  # noqa: S308 - rendered by the template engine
+
+
 @require_safe
 @cache_public_page
 def place_list(request):
@@ -368,7 +394,7 @@ def place_list(request):
     places as a list."""
     form = EventFilterForm(request.GET)
     form.render_choices_from(record_generation(request))
-    context = {"form": form, "places": [], "hidden_filters": [], "query_string": ""}
+    context = {"form": form, "hidden_filters": [], "query_string": ""}
     status = 200
     # Only the filters' own parameters travel on (to the markers' links, the hidden fields).
     query = QueryDict(mutable=True)
@@ -376,18 +402,7 @@ def place_list(request):
         if name != "place" and request.GET.getlist(name):
             query.setlist(name, request.GET.getlist(name))
     if form.is_valid():
-        events = form.filter(Event.objects.public())
-        places = list(Place.objects.with_event_count(events).order_by("name", "pk"))
-        chronology = reverse("events:event_list")
-        for place in places:
-            place.filtered_url = f"{chronology}?{urlencode([*query.lists(), ('place', [place.slug])], doseq=True)}"
-        world, inset = maps.place_markers(places)
-        context.update(
-            places=places, world=maps.world_map(), inset=maps.inset_map(),
-            world_markers=world, inset_markers=inset,
-            inset_frame=maps.inset_frame(),
-            event_total=sum(place.event_count for place in places),
-        )
+        context["places_layout"] = _places_layout(form, query, record_generation(request))
         # The filters this page has no field for, carried on; only valid ones, so that
         # nothing a reader typed is echoed back unchecked (an unknown slug may be a name).
         context["hidden_filters"] = [

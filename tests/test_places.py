@@ -301,6 +301,24 @@ def test_place_surfaces_run_a_fixed_number_of_queries(client, record, url, setti
     assert small == large == COUNTED[url]
 
 
+def test_the_map_is_counted_once_per_change_to_the_record_language_and_filters(client, record,
+                                                                           settings):
+    """The map and list are kept (views._places_layout): the count of events per place, which
+    grows with the record, is not made again for the same filters until the record changes."""
+    settings.PAGE_CACHE_SECONDS = 0
+    assert queries(client, "/places/") == COUNTED["/places/"]  # the generation, choices, counts
+    assert queries(client, "/places/") == 1  # the generation: the rest is kept
+    assert queries(client, "/places/?category=denials") == COUNTED["/places/"]  # counted anew
+    english = client.get("/places/").content.decode()
+    russian = client.get("/ru/places/").content.decode()
+    assert "The places, as a list" in english and "The places, as a list" not in russian
+
+    EventPlaceFactory(event=record.denial, place=PlaceFactory(name="Newly placed", slug="new"))
+    assert "Newly placed" in client.get("/places/").content.decode()  # at once
+    assert 'href="/?category=denials&amp;place=new"' in client.get(
+        "/places/", {"category": "denials"}).content.decode()
+
+
 # The bundled places -----------------------------------------------------------------------
 
 
