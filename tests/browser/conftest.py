@@ -29,9 +29,14 @@ def unavailable(reason):
 @pytest.fixture(scope="session")
 def browser():
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         unavailable("Playwright is not installed (make test installs it)")
+    # How long an expectation waits for the page to reach it (Playwright's default is 5 s, the
+    # pages' own timeout below is 10 s): the suite runs on both cores (make test), so a browser
+    # test shares the machine with another worker's tests, and an htmx round trip through the
+    # live server has been seen to take longer than 5 s there.
+    expect.set_options(timeout=15_000)
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
