@@ -45,14 +45,23 @@ def record_changed(sender, **kwargs):
     RecordState.objects.bump()
 
 
-def _events_touched_by(instance):
+def _touched_by(instance):
+    """("events", pk) or ("actors", pk): whose search documents a save of instance changes."""
     if isinstance(instance, Event):
-        return Event.objects.filter(pk=instance.pk)
+        return "events", instance.pk
     if isinstance(instance, Statement | EventActor):
-        return Event.objects.filter(pk=instance.event_id) if instance.event_id else None
+        return ("events", instance.event_id) if instance.event_id else None
     if isinstance(instance, Actor):
-        return Event.objects.filter(participations__actor=instance)
+        return "actors", instance.pk
     return None
+
+
+def _refresh_search_of(events=(), actors=()):
+    """Refresh the documents of these events and of those these actors take part in."""
+    match = Q(pk__in=events)
+    if actors:
+        match |= Q(participations__actor__in=actors)
+    Event.objects.filter(match).refresh_search_vectors()
 
 
 # Inside search_refresh_deferred(): the events and actors saves touched, refreshed at its end.
@@ -74,30 +83,23 @@ def search_refresh_deferred():
         yield
     finally:
         _deferred.reset(token)
-    ids = set(touched["events"])
-    if touched["actors"]:
-        ids.update(EventActor.objects.filter(actor__in=touched["actors"])
-                   .values_list("event_id", flat=True))
-    if ids:
-        Event.objects.filter(pk__in=ids).refresh_search_vectors()
+    if touched["events"] or touched["actors"]:
+        _refresh_search_of(**touched)
 
 
 def refresh_search(sender, instance, raw=False, **kwargs):
     # A fixture load (raw) refreshes everything once at its end instead.
     if raw:
         return
-    touched = _deferred.get()
-    if touched is not None:
-        if isinstance(instance, Actor):
-            touched["actors"].add(instance.pk)
-        elif isinstance(instance, Event):
-            touched["events"].add(instance.pk)
-        elif getattr(instance, "event_id", None):
-            touched["events"].add(instance.event_id)
+    touched_by = _touched_by(instance)
+    if touched_by is None:
         return
-    events = _events_touched_by(instance)
-    if events is not None:
-        events.refresh_search_vectors()
+    kind, pk = touched_by
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred[kind].add(pk)
+    else:
+        _refresh_search_of(**{kind: [pk]})
 
 
 def place_in_chronology(sender, instance, **kwargs):

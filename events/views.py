@@ -109,19 +109,27 @@ def event_list(request):
 CARD_CACHE_SECONDS = 3600
 
 
+def _kept_html(name, generation, render, extra=""):
+    """render()'s HTML, kept in the cache per record generation, language and `extra` (the
+    part's own parameters): drawn once per change to the record, seen at once after one."""
+    raw = f"{generation}\n{translation.get_language()}\n{extra}"
+    key = f"{name}:" + hashlib.sha256(raw.encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, CARD_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine
+
+
 def _claims_panel(generation):
-    """templates/events/_claims_panel.html rendered, kept in the cache per record generation
-    and language, as the cards are: the same headline figures head every view of the
-    chronology, and reading them (the claims' values, sources and events) and drawing their
-    tables cost a whole page's worth at N = 10,000 (docs/performance.md)."""
-    key = f"claims-panel:{generation}:{translation.get_language()}"
-    panel = cache.get(key)
-    if panel is None:
-        panel = loader.render_to_string("events/_claims_panel.html", {
-            "headline_claims": Claim.objects.public().headline().for_listing(),
-        })
-        cache.set(key, panel, CARD_CACHE_SECONDS)
-    return mark_safe(panel)  # noqa: S308 - rendered by the template engine
+    """templates/events/_claims_panel.html rendered, kept per record generation and language,
+    as the cards are: the same headline figures head every view of the chronology, and
+    reading them (the claims' values, sources and events) and drawing their tables cost a
+    whole page's worth at N = 10,000 (docs/performance.md)."""
+    return _kept_html("claims-panel", generation, lambda: loader.render_to_string(
+        "events/_claims_panel.html",
+        {"headline_claims": Claim.objects.public().headline().for_listing()},
+    ))
 
 
 def _with_cards(events, generation):
@@ -363,27 +371,25 @@ MAP_FILTERS = ("category", "date_from", "date_to", "verification")
 
 def _places_layout(form, query, generation):
     """templates/events/_places_layout.html (the map and the list of places matching the
-    filters) rendered, and kept in the cache per record generation, language and filters. The
-    count of matching events per place reads every matching event's links, so it grows with
-    the record (256 ms at 100,000 events on SQLite, docs/performance.md): it is paid once per
-    change to the record and set of filters, as the time axis is (axis.draw_axis)."""
-    raw = f"{generation}\n{translation.get_language()}\n{query.urlencode()}"
-    key = "places-layout:" + hashlib.sha256(raw.encode()).hexdigest()
-    layout = cache.get(key)
-    if layout is None:
+    filters), kept per record generation, language and filters. The count of matching events
+    per place reads every matching event's links, so it grows with the record (256 ms at
+    100,000 events on SQLite, docs/performance.md): it is paid once per change to the record
+    and set of filters, as the time axis is (axis.draw_axis)."""
+
+    def render():
         events = form.filter(Event.objects.public())
         places = list(Place.objects.with_event_count(events).order_by("name", "pk"))
         chronology = reverse("events:event_list")
         for place in places:
             place.filtered_url = f"{chronology}?{urlencode([*query.lists(), ('place', [place.slug])], doseq=True)}"
         world, inset = maps.place_markers(places)
-        layout = loader.render_to_string("events/_places_layout.html", {
+        return loader.render_to_string("events/_places_layout.html", {
             "places": places, "world": maps.world_map(), "inset": maps.inset_map(),
             "world_markers": world, "inset_markers": inset, "inset_frame": maps.inset_frame(),
             "filtered": form.is_filtered, "query_string": query.urlencode(),
         })
-        cache.set(key, layout, CARD_CACHE_SECONDS)
-    return mark_safe(layout)  # noqa: S308 - rendered by the template engine
+
+    return _kept_html("places-layout", generation, render, extra=query.urlencode())
 
 
 @require_safe
