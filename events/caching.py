@@ -16,8 +16,9 @@ cookie or varies on one is never stored.
 
 Most hits do not even reach Django's handler: `CachedPageApplication` (timeline/wsgi.py wraps
 the application in it) answers a plain GET of an entry Django has served once, with the
-headers Django sent for it then, after the same generation read. Its docstring says what it
-leaves to Django (HEAD, conditional requests, hosts Django refuses, HTTPS redirects...).
+headers Django sent for it then, for the same generation (on PostgreSQL as this process's
+listener last heard it, events/listener.py, else read). Its docstring says what it leaves to
+Django (HEAD, conditional requests, hosts Django refuses, HTTPS redirects...).
 tests/test_cache_hit_path.py holds it to Django's answers.
 """
 
@@ -45,6 +46,7 @@ from django.utils import translation
 from django.utils.http import parse_etags, quote_etag
 
 from . import cdn
+from . import listener as listener_module
 from .languages import language_of_path
 from .database import reconnecting
 from .models import RecordState, read_generation
@@ -209,8 +211,9 @@ class CachedPageApplication:
     A hit through Django costs the request object, the request signals, the language, the
     security headers, gzip and conditional GET layers, the cache middleware and the response
     object, several times the work of the hit itself. Here a plain GET of a public page whose
-    entry is in the cache, for the record's current generation (read from the database as on
-    every request: a curator's save is seen by every reader at once, on every server), is
+    entry is in the cache, for the record's current generation (pushed by PostgreSQL to this
+    process's listener, or read from the database: a curator's save is seen by every reader at
+    once, on every server), is
     answered with the stored body and the very headers Django sent with that entry the first
     time it served it (learned then, below: every layer's, security headers, CSP,
     Content-Language, cache tags and Vary included), and only the encoding, ETag and length
@@ -314,8 +317,16 @@ REPLICA_MIDDLEWARE = "events.replica.ReplicaMiddleware"
 
 
 def _fast_generation(environ):
-    """The generation, read where ReplicaMiddleware would send the read: the replica when
-    readers may use it and this reader is not pinned to the primary by a recent write."""
+    """The generation: as this process's listener last heard it from the primary while it is
+    to be trusted (events/listener.py), else read where ReplicaMiddleware would send the read:
+    the replica when readers may use it and this reader is not pinned to the primary by a
+    recent write. (The primary's generation is never older than the replica's, and an entry
+    of a generation exists only if a page was drawn from a database at that generation.)"""
+    if not connections[DEFAULT_DB_ALIAS].in_atomic_block:  # a test's writes are its own
+        listener = listener_module.process_listener()
+        heard = listener.current() if listener is not None else None
+        if heard is not None:
+            return heard
     if REPLICA_MIDDLEWARE not in settings.MIDDLEWARE:
         return _read_between_requests(DEFAULT_DB_ALIAS)
     from . import replica

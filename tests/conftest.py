@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 from events.caching import forget_learned_entries
+from events.listener import stop_process_listener
 from events.chronology import DEFAULT_PATH
 from events.models import Actor, SourceType, Status, Verification
 from events.partial_dates import Precision
@@ -95,12 +96,15 @@ def argun_site():
 def empty_cache():
     """Every test starts with an empty cache, so query counts do not depend on test order and
     the API's throttle counts each test's requests from zero. (The page cache's fast path
-    keeps the entries it served in the process too: tests roll the record's generation back.)"""
+    keeps the entries it served in the process too: tests roll the record's generation back.)
+    A generation listener a test started (events/listener.py) is stopped after it, so none
+    holds a connection to a test database that is about to be emptied or dropped."""
     cache.clear()
     forget_learned_entries()
     yield
     cache.clear()
     forget_learned_entries()
+    stop_process_listener()
 
 
 @pytest.fixture(scope="module")

@@ -1,15 +1,18 @@
 """Two app servers behind one load balancer, sharing Redis: a curator's save through one is
 what a reader gets from the other at once (the cached page moves with the record's
-generation, which every server reads from the database)."""
+generation, which every server hears from the database: events/listener.py)."""
 
 import http.client
 import re
+import time
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
 import pytest
 import redis
 
+
+from events.listener import APPLICATION_NAME
 
 from .factories import PublishedEventFactory
 
@@ -51,6 +54,23 @@ class Browser:
         assert status == 302 and "sessionid" in self.cookies
 
 
+def _wait_for_listeners(count, seconds=10):
+    from django.db import connection
+
+    deadline = time.monotonic() + seconds
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE application_name = %s AND datname = current_database()",
+                [APPLICATION_NAME],
+            )
+            (listening,) = cursor.fetchone()
+        if listening >= count or time.monotonic() > deadline:
+            return listening
+        time.sleep(0.05)
+
+
 def test_a_save_through_one_server_shows_at_once_on_the_other(app_servers,
                                                              django_user_model):
     django_user_model.objects.create_superuser("editor", password="an editor's passphrase")
@@ -65,6 +85,9 @@ def test_a_save_through_one_server_shows_at_once_on_the_other(app_servers,
     shared = redis.Redis(host="127.0.0.1", port=6379)
     assert list(shared.scan_iter(f"{app_servers.cache_prefix}*")), "nothing in the shared cache"
     assert Browser(app_servers.ports[0]).request("GET", "/")[0] == 200
+    # Each server's worker now listens for the record's generation (events/listener.py), so
+    # the reader's next hit takes it from the notification, not from a read.
+    assert _wait_for_listeners(2) == 2
 
     one.log_in("editor", "an editor's passphrase")
     _, changelist = one.request("GET", "/admin/events/event/")

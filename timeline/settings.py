@@ -227,6 +227,10 @@ else:
     }
 # Seconds a rendered page is kept; 0 turns page caching off (the benchmark's "uncached").
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
+# On PostgreSQL, each server process keeps one more connection, which LISTENs for changes to
+# the record's generation (events/listener.py), so a cache hit need not read it. 0 for a
+# connection pooler in transaction mode, which cannot hold a LISTEN.
+PAGE_CACHE_LISTEN = env_bool("DJANGO_PAGE_CACHE_LISTEN", True)
 
 # A CDN in front (events/cdn.py, docs/deployment.md): public pages carry cache tags, and a
 # change to the record purges exactly the tags it affects at this endpoint when it commits.
