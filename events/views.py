@@ -32,6 +32,7 @@ from .history import public_change_log
 from .languages import language_of_path
 from .links import absolute_url
 from .middleware import EMBED_POLICY, POLICY
+from .templatetags.jsonld import claim_data
 from .models import (
     Actor,
     Category,
@@ -109,16 +110,21 @@ def event_list(request):
 CARD_CACHE_SECONDS = 3600
 
 
-def _kept_html(name, generation, render, extra=""):
-    """render()'s HTML, kept in the cache per record generation, language and `extra` (the
-    part's own parameters): drawn once per change to the record, seen at once after one."""
+def _kept(name, generation, render, extra=""):
+    """render()'s value (HTML, or plain data), kept in the cache per record generation,
+    language and `extra` (the part's own parameters): drawn once per change to the record,
+    seen at once after one."""
     raw = f"{generation}\n{translation.get_language()}\n{extra}"
     key = f"{name}:" + hashlib.sha256(raw.encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, CARD_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - rendered by the template engine
+    value = cache.get(key)
+    if value is None:
+        value = render()
+        cache.set(key, value, CARD_CACHE_SECONDS)
+    return value
+
+
+def _kept_html(name, generation, render, extra=""):
+    return mark_safe(_kept(name, generation, render, extra))  # noqa: S308 - rendered by the template engine
 
 
 def _claims_panel(generation):
@@ -174,18 +180,7 @@ def _canonical_list_url(request, form):
 @cache_public_page
 def event_detail(request, slug):
     event = get_object_or_404(Event.objects.public().for_listing(), slug=slug)
-    # The event is published, so each of its published claims is public (ClaimQuerySet.public
-    # asks that of every claim, through a subquery SQLite answers by reading every published
-    # event). The page shows the claims' values, not their other events: only those are read.
-    claims = list(
-        Claim.objects.filter(status=Status.PUBLISHED, events=event)
-        .prefetch_related(Prefetch(
-            "values",
-            queryset=ClaimValue.objects.select_related("source__publisher"),
-            to_attr=Claim.LISTED_VALUES,
-        ))
-        .order_by(*Claim._meta.ordering)
-    )
+    claims = _event_claims(event, record_generation(request))
     response = render(
         request,
         "events/event_detail.html",
@@ -197,13 +192,44 @@ def event_detail(request, slug):
             "canonical_url": absolute_url(event.get_absolute_url()),
         },
     )
-    tags = cdn.event_listing_tags([event])
-    for claim in claims:  # what each source says: the source and its publisher
-        for value in claim.value_list:
-            tags.add(f"source-{value.source_id}")
-            if value.source.publisher_id:
-                tags.add(f"actor-{value.source.publisher_id}")
-    return cdn.set_tags(response, tags)
+    return cdn.set_tags(response, cdn.event_listing_tags([event]) | set(claims["tags"]))
+
+
+def _event_claims(event, generation):
+    """The event's published claims as its page shows them: their tables' HTML, their
+    schema.org items for the page's JSON-LD, and the cache tags of what each source says (the
+    source and its publisher). Kept per record generation, language and event, as the cards
+    are: reading the claims' values with their sources and drawing the tables was a quarter of
+    the page's time on PostgreSQL (docs/performance.md)."""
+
+    def draw():
+        # The event is published, so each of its published claims is public
+        # (ClaimQuerySet.public asks that of every claim, through a subquery SQLite answers by
+        # reading every published event). The page shows the claims' values, not their other
+        # events: only those are read.
+        claims = list(
+            Claim.objects.filter(status=Status.PUBLISHED, events=event)
+            .prefetch_related(Prefetch(
+                "values",
+                queryset=ClaimValue.objects.select_related("source__publisher"),
+                to_attr=Claim.LISTED_VALUES,
+            ))
+            .order_by(*Claim._meta.ordering)
+        )
+        tags = set()
+        for claim in claims:
+            for value in claim.value_list:
+                tags.add(f"source-{value.source_id}")
+                if value.source.publisher_id:
+                    tags.add(f"actor-{value.source.publisher_id}")
+        return {
+            "html": loader.render_to_string("events/_event_claims.html", {"claims": claims}),
+            "jsonld": [item for claim in claims for item in claim_data(claim, absolute_url)],
+            "tags": sorted(tags),
+        }
+
+    kept = _kept("event-claims", generation, draw, extra=str(event.pk))
+    return {**kept, "html": mark_safe(kept["html"])}  # noqa: S308 - rendered by the template engine
 
 
 @never_cache

@@ -7,7 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from events.forms import ClaimFilterForm
 from events.models import Claim, ClaimValue, Status
@@ -21,8 +22,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The event page's queries without claims (tests/test_views_timeline.py pins the page).
-EVENT_PAGE_QUERIES = 7
+# The event page's queries without claims (tests/test_views_timeline.py pins the page): with
+# the record's generation, which keys its kept claims (views._event_claims).
+EVENT_PAGE_QUERIES = 8
 LIST_PAGE_QUERIES = 15
 HIDDEN = (DRAFT_CLAIM, DRAFT_EVENT_CLAIM, "unchecked figure", "hidden figure")
 
@@ -127,6 +129,30 @@ def test_the_event_page_runs_a_constant_number_of_queries(client, record, size,
     with django_assert_num_queries(EVENT_PAGE_QUERIES + 2):
         page = client.get("/events/novaya-gazeta-reports/").content.decode()
     assert page.count('<table class="claim"') == size
+
+
+def test_the_event_page_keeps_its_claims_until_the_record_changes(client, claims, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # the page itself drawn each time
+    path = "/events/novaya-gazeta-reports/"
+    with CaptureQueriesContext(connection) as drawn:
+        first = client.get(path)
+    with CaptureQueriesContext(connection) as kept:
+        again = client.get(path)
+    assert len(kept) == len(drawn) - 2  # the claims and their values are not read again
+    assert again.content == first.content
+    assert again["Cache-Tag"] == first["Cache-Tag"]  # with the tags of what each source says
+    assert f"source-{claims.one.source_id}" in first["Cache-Tag"].split(",")
+    jsonld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>',
+                                  again.content.decode(), re.S).group(1))
+    assert "How many men were detained?" in {item.get("name") for item in jsonld["subjectOf"]}
+
+    ClaimValue.objects.filter(pk=claims.one.pk).update(value="exactly one")  # not a change...
+    assert "exactly one" not in client.get(path).content.decode()  # ...the record knows of
+    claims.one.value = "exactly one"
+    claims.one.save()  # a curator's save moves the generation: seen at once
+    assert "exactly one" in client.get(path).content.decode()
+    russian = client.get("/ru" + path).content.decode()
+    assert "Что сообщает каждый источник" in russian and "What each source says" not in russian
 
 
 # The panel on /

@@ -286,7 +286,7 @@ COUNTED = {
     "/api/v1/places": 2,
     "/api/v1/places/grozny": 2,
     "/api/v1/exports/places.geojson": 1,
-    "/events/kadyrov-denies-hbo/": 8,
+    "/events/kadyrov-denies-hbo/": 9,
 }
 
 

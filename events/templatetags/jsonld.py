@@ -78,9 +78,10 @@ def _statement_text(statement):
     return {"text": statement_text(statement), "inLanguage": language if written else DEFAULT}
 
 
-def event_data(event, absolute, claims=()):
+def event_data(event, absolute, claim_items=()):
     """The schema.org Event for a published event, its quotes as Quotations and its reported
-    speech as Statements."""
+    speech as Statements; `claim_items` are its claims' (claim_data), drawn with the claims'
+    table (views._event_claims)."""
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -107,7 +108,7 @@ def event_data(event, absolute, claims=()):
                 ],
             }
             for statement in event.statement_list
-        ] + [item for claim in claims for item in claim_data(claim, absolute)],
+        ] + list(claim_items),
         "actor": [
             _actor(participation.actor, absolute) for participation in event.participation_list
         ],
@@ -140,8 +141,8 @@ def _place(place, absolute):
 
 
 @register.simple_tag(takes_context=True)
-def event_jsonld(context, event, claims=()):
+def event_jsonld(context, event, claim_items=()):
     request = context.get("request")
     if event is None or request is None or not event.is_published:
         return ""
-    return script_safe_json(event_data(event, absolute_url, claims))
+    return script_safe_json(event_data(event, absolute_url, claim_items))
