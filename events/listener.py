@@ -8,13 +8,18 @@ LISTENs on a channel that a trigger on RecordState's table notifies whenever the
 notification when that transaction commits, to every listening process on every server.
 
 On each notification, and every HEARTBEAT_SECONDS without one, the listener reads the
-generation on its connection. A reader's hit takes the listener's generation only while its
-last read is younger than STALE_SECONDS; otherwise (not connected yet, the connection lost or
-silently stalled, the trigger missing, a failover under way) the hit reads the generation from
-the database as before. So a curator's save reaches every reader as soon as PostgreSQL delivers
-the notification (about a millisecond), and at worst within STALE_SECONDS if the connection
-silently stops answering; a listener that errors is not trusted at all until it has reconnected
-and read the generation again.
+generation on its connection, then states what it heard in its connection's
+application_name ("timeline generation listener <generation>", visible in pg_stat_activity).
+A reader's hit takes the listener's generation only while its last read is younger than
+STALE_SECONDS; otherwise (not connected yet, the connection lost or silently stalled, the
+trigger missing, a failover under way) the hit reads the generation from the database.
+
+"A curator's save is visible to every reader at once" holds as before: when a change to the
+record commits, the writer waits (wait_until_heard, from RecordState's bump) until every
+listener of the database states the new generation or a later one, which takes about a
+millisecond, or until any that does not can no longer be trusted (STALE_SECONDS at most, for
+a listener that has gone silent). Only then does the save return, so any request that starts
+after it gets the new pages, on every server.
 
 Only the fast path of cache hits (caching.CachedPageApplication) uses it; a page being rendered
 reads the generation with the data, from the database. Off on SQLite (the read is in-process
@@ -30,7 +35,7 @@ import time
 
 import psycopg
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +60,7 @@ class GenerationListener:
         self._state = (None, -math.inf)
         self._stopping = threading.Event()
         self._thread = None
+        self._stated = None  # the generation its connection's application_name states
 
     def current(self):
         """The generation, if the listener read it less than `stale_after` seconds ago; None if
@@ -80,6 +86,7 @@ class GenerationListener:
         while not self._stopping.is_set():
             try:
                 with self._connect() as connection:
+                    self._stated = None
                     failures = 0
                     self._listen(connection)
             except Exception as error:  # noqa: BLE001 - logged, and the hits read the database
@@ -116,8 +123,14 @@ class GenerationListener:
         row = connection.execute(
             f'SELECT generation FROM "{table}" WHERE id = %s', [RecordState.SINGLETON]
         ).fetchone()
-        if not self._stopping.is_set():
-            self._state = (row[0] if row else 0, sent_at)
+        generation = row[0] if row else 0
+        if self._stopping.is_set():
+            return
+        self._state = (generation, sent_at)
+        if generation != self._stated:  # only after it is the one hits take (wait_until_heard)
+            connection.execute("SELECT set_config('application_name', %s, false)",
+                               [stated_name(generation)])
+            self._stated = generation
 
 
 def _trigger_installed(connection):
@@ -129,6 +142,66 @@ def _trigger_installed(connection):
     ).fetchone()[0]
 
 
+def stated_name(generation):
+    return f"{APPLICATION_NAME} {generation}"
+
+
+# Listeners of this database whose application_name states a generation older than the one
+# given (0 when just connected).
+BEHIND_SQL = """
+SELECT count(*) FROM pg_stat_activity
+WHERE datname = current_database()
+  AND CASE WHEN application_name ~ %s THEN substr(application_name, %s)::bigint < %s
+           ELSE false END
+"""
+
+
+def wait_until_heard(using=DEFAULT_DB_ALIAS, timeout=None):
+    """Wait until every generation listener of the database `using` has heard its current
+    generation (and made it the one its hits take), or until `timeout` (STALE_SECONDS and a
+    little: by then a listener that has not heard it is no longer trusted). Called when a
+    change to the record commits; returns how many were still behind (0 normally)."""
+    deadline = time.monotonic() + (STALE_SECONDS + 0.05 if timeout is None else timeout)
+    pause = 0.0005
+    with connections[using].cursor() as cursor:
+        from .models import read_generation
+
+        generation = read_generation(connections[using])
+        while True:
+            cursor.execute(BEHIND_SQL, [f"^{APPLICATION_NAME} [0-9]{{1,18}}$",
+                                        len(APPLICATION_NAME) + 2, generation])
+            (behind,) = cursor.fetchone()
+            if not behind or time.monotonic() >= deadline:
+                return behind
+            time.sleep(pause)
+            pause = min(pause * 2, 0.02)
+
+
+def wait_after_commit():
+    """Have the transaction that changes the record, once committed, wait_until_heard (on
+    PostgreSQL, where the listeners are): the change's save returns when every reader's next
+    hit gets it. Once per transaction; a failure is logged, never raised (the change is made)."""
+    database = connections[DEFAULT_DB_ALIAS]
+    if database.vendor != "postgresql" or not settings.PAGE_CACHE_LISTEN:
+        return
+    if any(entry[1] is _heard_after_commit for entry in database.run_on_commit):
+        return
+    transaction.on_commit(_heard_after_commit, using=DEFAULT_DB_ALIAS, robust=True)
+
+
+def _heard_after_commit():
+    try:
+        behind = wait_until_heard()
+    except DatabaseError as error:
+        logger.warning("Could not confirm that every generation listener heard a change: %s",
+                       error)
+        return
+    if behind:
+        logger.warning("%s generation listener(s) did not hear a change within %s s; they are "
+                       "no longer trusted, and their hits read the database.", behind,
+                       STALE_SECONDS)
+
+
 def connect_like(alias=DEFAULT_DB_ALIAS):
     """A function opening a connection to the database `alias` names, as Django would (same
     server, credentials, timeouts and options), in autocommit mode and named in
@@ -136,7 +209,7 @@ def connect_like(alias=DEFAULT_DB_ALIAS):
     params = connections[alias].get_connection_params()
     for django_only in ("cursor_factory", "context", "prepare_threshold"):
         params.pop(django_only, None)
-    params["application_name"] = APPLICATION_NAME
+    params["application_name"] = stated_name(0)  # nothing heard yet
 
     def connect():
         return psycopg.connect(autocommit=True, **params)

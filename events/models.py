@@ -21,7 +21,7 @@ from django.contrib.postgres.search import (
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import (
     Count,
     Exists,
@@ -2041,6 +2041,10 @@ class RecordStateQuerySet(models.QuerySet):
         )
         if not updated:  # a database emptied by flush: start counting again
             self.get_or_create(pk=RecordState.SINGLETON)
+        if self.db == DEFAULT_DB_ALIAS:
+            from .listener import wait_after_commit
+
+            wait_after_commit()  # returns when every server's cache hits have the change
 
 
 def first_generation():

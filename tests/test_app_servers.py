@@ -62,8 +62,8 @@ def _wait_for_listeners(count, seconds=10):
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity "
-                "WHERE application_name = %s AND datname = current_database()",
-                [APPLICATION_NAME],
+                "WHERE application_name LIKE %s AND datname = current_database()",
+                [f"{APPLICATION_NAME} %"],
             )
             (listening,) = cursor.fetchone()
         if listening >= count or time.monotonic() > deadline:

@@ -98,8 +98,8 @@ def test_a_dropped_listener_is_not_trusted_then_comes_back():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE application_name = %s AND datname = current_database()",
-            [listening.APPLICATION_NAME],
+            "WHERE application_name LIKE %s AND datname = current_database()",
+            [f"{listening.APPLICATION_NAME} %"],
         )
         assert cursor.fetchall() == [(True,)]
     assert wait_for(lambda: listener.current() is None, seconds=2)
@@ -108,6 +108,34 @@ def test_a_dropped_listener_is_not_trusted_then_comes_back():
         assert _fast_generation({}) == changed
     assert len(queries) == 1  # read from the database instead
     assert wait_for(lambda: listener.current() == changed), "it did not reconnect"
+
+
+@needs_postgresql
+def test_a_save_returns_once_every_listener_has_heard_it(started):
+    """"At once": a request that starts after a save gets the new pages, on every server."""
+    RecordState.objects.bump()
+    listeners = [started(heartbeat=60, stale_after=120) for _ in range(3)]
+    assert all(wait_for(listener.current) for listener in listeners)
+    for _ in range(20):
+        RecordState.objects.bump()
+        heard = [listener.current() for listener in listeners]  # no wait, no read first
+        assert heard == [generation()] * 3
+
+
+@needs_postgresql
+def test_a_silent_listener_holds_a_save_back_only_until_it_is_no_longer_trusted(caplog):
+    RecordState.objects.bump()
+    with connect_like()() as silent:  # connected, never hears anything
+        started_at = time.monotonic()
+        RecordState.objects.bump()
+        held = time.monotonic() - started_at
+        assert listening.STALE_SECONDS <= held < listening.STALE_SECONDS + 1
+        assert "did not hear a change" in caplog.text
+        silent.execute("SELECT set_config('application_name', %s, false)",
+                       [listening.stated_name(generation() + 1)])  # ahead: not waited for
+        started_at = time.monotonic()
+        RecordState.objects.bump()
+        assert time.monotonic() - started_at < listening.STALE_SECONDS
 
 
 @needs_postgresql
