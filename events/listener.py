@@ -117,12 +117,9 @@ class GenerationListener:
 
     def _read(self, connection):
         sent_at = self._clock()
-        from .models import RecordState
+        from .models import generation_sql
 
-        table = RecordState._meta.db_table
-        row = connection.execute(
-            f'SELECT generation FROM "{table}" WHERE id = %s', [RecordState.SINGLETON]
-        ).fetchone()
+        row = connection.execute(generation_sql(connections[DEFAULT_DB_ALIAS])).fetchone()
         generation = row[0] if row else 0
         if self._stopping.is_set():
             return
@@ -156,17 +153,18 @@ WHERE datname = current_database()
 """
 
 
-def wait_until_heard(using=DEFAULT_DB_ALIAS, timeout=None):
-    """Wait until every generation listener of the database `using` has heard its current
-    generation (and made it the one its hits take), or until `timeout` (STALE_SECONDS and a
-    little: by then a listener that has not heard it is no longer trusted). Called when a
-    change to the record commits; returns how many were still behind (0 normally)."""
-    deadline = time.monotonic() + (STALE_SECONDS + 0.05 if timeout is None else timeout)
+def wait_until_heard():
+    """Wait until every generation listener of the database has heard its current generation
+    (and made it the one its hits take), or for STALE_SECONDS and a little: by then a listener
+    that has not heard it is no longer trusted. Called when a change to the record commits;
+    returns how many were still behind (0 normally)."""
+    deadline = time.monotonic() + STALE_SECONDS + 0.05
     pause = 0.0005
-    with connections[using].cursor() as cursor:
+    database = connections[DEFAULT_DB_ALIAS]
+    with database.cursor() as cursor:
         from .models import read_generation
 
-        generation = read_generation(connections[using])
+        generation = read_generation(database)
         while True:
             cursor.execute(BEHIND_SQL, [f"^{APPLICATION_NAME} [0-9]{{1,18}}$",
                                         len(APPLICATION_NAME) + 2, generation])

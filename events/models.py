@@ -2022,12 +2022,17 @@ def read_generation(database):
     page hit reads. Through the ORM the read cost several times this statement, which is
     little more than the round trip; it has no parameters to bind, because psycopg's
     client-side binding formats them in Python (docs/performance.md has the figures)."""
-    table = database.ops.quote_name(RecordState._meta.db_table)
     with database.cursor() as cursor:
-        # Both names are ours: a quoted table name and an integer constant.
-        cursor.execute(f"SELECT generation FROM {table} WHERE id = {int(RecordState.SINGLETON)}")  # noqa: S608
+        cursor.execute(generation_sql(database))
         row = cursor.fetchone()
     return row[0] if row else 0
+
+
+def generation_sql(database):
+    """The statement read_generation runs (and events/listener.py, on its own connection)."""
+    table = database.ops.quote_name(RecordState._meta.db_table)
+    # Both names are ours: a quoted table name and an integer constant.
+    return f"SELECT generation FROM {table} WHERE id = {int(RecordState.SINGLETON)}"  # noqa: S608
 
 
 class RecordStateQuerySet(models.QuerySet):
